@@ -1,0 +1,46 @@
+# The two commands: `make run` starts the whole service desk, `make test` runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PACKAGES := libs/common services/intake services/triage services/escalation services/sla \
+            services/survey services/knowledge gateway
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test unit lint bench venv browser clean
+
+$(VENV)/.installed: requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The packages are used from the working tree: a path entry per package (like an
+	# editable install, but a regular package on a path entry always wins over a same-named
+	# folder in the working directory, such as the repository's gateway/).
+	printf '%s\n' $(abspath $(PACKAGES)) > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/servicedesk.pth"
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+run: venv
+	$(PY) deploy/run.py
+
+test: venv browser
+	$(PY) -m pytest
+
+unit: venv
+	$(PY) -m pytest -m "not integration"
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var .pytest_cache test-artifacts

@@ -1,0 +1,1 @@
+pytest_plugins = ["servicedesk_common.testing"]

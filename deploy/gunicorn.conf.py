@@ -1,0 +1,14 @@
+"""gunicorn settings for every web process; each value can be set from the environment."""
+import os
+
+bind = os.environ.get("SERVICEDESK_BIND", "127.0.0.1:8080")
+workers = int(os.environ.get("SERVICEDESK_WEB_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("SERVICEDESK_WEB_THREADS", "4"))
+keepalive = 30
+timeout = 60
+graceful_timeout = 20
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("SERVICEDESK_LOG_LEVEL", "info").lower()
+control_socket_disable = True  # gunicorn 27: no control socket shared between our servers

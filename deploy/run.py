@@ -1,0 +1,197 @@
+"""The local launcher behind `make run`: migrates every database, starts every web and worker
+process, prefixes their logs, restarts a process that dies, and stops them all on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+COLOURS = ("36", "33", "35", "32", "34", "31", "96", "93")
+
+NO_BROKER = """No RabbitMQ answers at {url}.
+The service desk needs a message broker. Start one with either:
+  docker compose up -d rabbitmq
+  sudo rabbitmq-server -detached      (Debian/Ubuntu: apt-get install rabbitmq-server)
+or point SERVICEDESK_AMQP_URL at a running broker."""
+
+
+@dataclass
+class Process:
+    name: str
+    argv: list[str]
+    env: dict
+    popen: subprocess.Popen | None = None
+    restarts: list[float] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def broker_answers(url: str) -> bool:
+    import pika
+
+    try:
+        params = pika.URLParameters(url)
+        params.socket_timeout = params.blocked_connection_timeout = 3
+        params.connection_attempts = 1
+        pika.BlockingConnection(params).close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: no usable broker
+        return False
+
+
+def base_environment() -> dict:
+    env = dict(os.environ)
+    env.setdefault("SERVICEDESK_AMQP_URL", DEFAULT_AMQP_URL)
+    env.setdefault("SERVICEDESK_DATA_DIR", str(ROOT / "var"))
+    env["SERVICEDESK_DATA_DIR"] = str(Path(env["SERVICEDESK_DATA_DIR"]).resolve())
+    if not env.get("SERVICEDESK_SECRET_KEY"):
+        # One key for every process of this run, so tokens signed by one are read by all.
+        env["SERVICEDESK_SECRET_KEY"] = secrets.token_urlsafe(32)
+        if not env.get("SERVICEDESK_DEMO_PASSWORD"):
+            print("launcher | SERVICEDESK_SECRET_KEY is not set: using a random key for this run "
+                  "(logins end when it stops)", flush=True)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def plan(env: dict) -> list[Process]:
+    ports = {name: int(env.get(f"SERVICEDESK_{name.upper()}_PORT") or free_port())
+             for name in SERVICES}
+    for name, port in ports.items():
+        env[f"SERVICEDESK_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
+    gunicorn = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    processes = []
+    for name in SERVICES:
+        processes.append(Process(f"{name}-web", gunicorn + [
+            "--bind", f"127.0.0.1:{ports[name]}", f"{name}.api:create_app()"], env))
+        processes.append(Process(f"{name}-worker", [PYTHON, "-m", f"{name}.worker"], env))
+    gateway_bind = f"{env.get('SERVICEDESK_GATEWAY_HOST', '127.0.0.1')}:" \
+                   f"{env.get('SERVICEDESK_GATEWAY_PORT', '8080')}"
+    processes.append(Process("gateway", gunicorn + ["--bind", gateway_bind,
+                                                    "gateway.api:create_app()"], env))
+    return processes
+
+
+def migrate(env: dict) -> None:
+    jobs = [("gateway", [PYTHON, "-m", "gateway.prepare"])]
+    jobs += [(name, [PYTHON, "-m", "servicedesk_common.migrate", name,
+                     str(ROOT / "services" / name / "migrations")]) for name in SERVICES]
+    running = [(name, subprocess.Popen(argv, env=env, cwd=ROOT)) for name, argv in jobs]
+    failed = [name for name, proc in running if proc.wait() != 0]
+    if failed:
+        sys.exit(f"launcher | migrations failed for: {', '.join(failed)}")
+
+
+class Launcher:
+    def __init__(self, processes: list[Process]):
+        self.processes = processes
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+
+    def start(self, process: Process) -> None:
+        process.popen = subprocess.Popen(process.argv, env=process.env, cwd=ROOT,
+                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        colour = COLOURS[self.processes.index(process) % len(COLOURS)]
+        threading.Thread(target=self.pipe, args=(process, colour), daemon=True).start()
+
+    def pipe(self, process: Process, colour: str) -> None:
+        prefix = f"\x1b[{colour}m{process.name:<18}|\x1b[0m " if sys.stdout.isatty() \
+            else f"{process.name:<18}| "
+        for line in iter(process.popen.stdout.readline, b""):
+            with self.lock:
+                sys.stdout.write(prefix + line.decode(errors="replace"))
+                sys.stdout.flush()
+
+    def watch(self) -> None:
+        while not self.stopping.wait(1):
+            for process in self.processes:
+                if process.popen.poll() is not None and not self.stopping.is_set():
+                    self.restart(process)
+
+    def restart(self, process: Process) -> None:
+        now = time.monotonic()
+        process.restarts = [t for t in process.restarts if now - t < 60] + [now]
+        if len(process.restarts) > 5:
+            print(f"launcher | {process.name} keeps dying; stopping everything", flush=True)
+            self.stopping.set()
+            return
+        print(f"launcher | {process.name} exited with {process.popen.returncode}; restarting",
+              flush=True)
+        self.start(process)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for process in self.processes:
+            if process.popen and process.popen.poll() is None:
+                os.killpg(process.popen.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in self.processes:
+            if process.popen is None:
+                continue
+            try:
+                process.popen.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.popen.pid, signal.SIGKILL)
+
+
+def wait_ready(url: str, stopping: threading.Event, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not stopping.is_set():
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def main() -> int:
+    env = base_environment()
+    if not broker_answers(env["SERVICEDESK_AMQP_URL"]):
+        print(NO_BROKER.format(url=env["SERVICEDESK_AMQP_URL"]), file=sys.stderr)
+        return 1
+    migrate(env)
+    launcher = Launcher(plan(env))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: launcher.stopping.set())
+    for process in launcher.processes:
+        launcher.start(process)
+    port = env.get("SERVICEDESK_GATEWAY_PORT", "8080")
+    host = env.get("SERVICEDESK_GATEWAY_HOST", "127.0.0.1")
+    address = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+    watcher = threading.Thread(target=launcher.watch, daemon=True)
+    watcher.start()
+    if wait_ready(f"http://127.0.0.1:{port}/readyz", launcher.stopping):
+        print(f"launcher | the service desk is ready at {address}  (Ctrl-C stops it)",
+              flush=True)
+    else:
+        print(f"launcher | the gateway at {address} is not ready yet; see the logs above",
+              flush=True)
+    while not launcher.stopping.wait(0.5):
+        pass
+    print("launcher | stopping", flush=True)
+    launcher.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

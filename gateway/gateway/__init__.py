@@ -1,0 +1,1 @@
+"""Gateway: the only public door. Accounts and roles, routing, OpenAPI, the public pages."""

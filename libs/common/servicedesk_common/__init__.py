@@ -1,0 +1,1 @@
+"""Shared library of the service desk: nothing domain-specific lives here."""

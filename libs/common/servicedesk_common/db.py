@@ -1,0 +1,138 @@
+"""Engines, sessions and the unit of work every service builds on."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC
+from pathlib import Path
+
+from sqlalchemy import DateTime, TypeDecorator, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, on PostgreSQL and on SQLite (which keeps no zone)."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: times inside are aware UTC datetimes")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def normalize_url(url: str) -> str:
+    """Plain `postgresql://` URLs use psycopg 3, the driver we install."""
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
+    url = normalize_url(settings.database_url)
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    schema = settings.service if settings.shares_database else None
+    ensure_postgres_database(url)
+    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
+                           connect_args=connect_args)
+    if schema:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    return engine
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # several processes share the file: WAL + waiting
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    return engine
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the service's database if it is missing (fresh state must just work)."""
+    target = make_url(url)
+    probe = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with probe.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": target.database}).scalar()
+            if not exists:
+                log.info("event=database_create database=%s", target.database)
+                try:
+                    conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+                except Exception:  # another process created it at the same moment
+                    if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                        {"n": target.database}).scalar():
+                        raise
+    finally:
+        probe.dispose()
+
+
+def session_factory(engine: Engine) -> Callable[[], Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+class UnitOfWork:
+    """One transaction: state, inbox mark and outbox rows commit together or not at all.
+
+    Services subclass it to hang their repositories on `self` in `_open`.
+    """
+
+    def __init__(self, sessions: Callable[[], Session], *, producer: str,
+                 correlation_id: str | None = None, causation_id: str | None = None):
+        self._sessions = sessions
+        self.producer = producer
+        self.correlation_id = correlation_id
+        self.causation_id = causation_id
+        self.session: Session | None = None
+
+    def __enter__(self):
+        from .inbox import Inbox
+        from .outbox import OutboxWriter
+
+        self.session = self._sessions()
+        self.outbox = OutboxWriter(self.session, producer=self.producer,
+                                   correlation_id=self.correlation_id,
+                                   causation_id=self.causation_id)
+        self.inbox = Inbox(self.session)
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        """Hook for repositories."""
+
+    def __exit__(self, *exc):
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so views can still render what they loaded.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,123 @@
+"""Outbox: events written in the same transaction as the state they describe, and the relay
+that publishes them (publisher confirms) and marks them sent only after the broker confirmed."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from . import metrics
+from .events import Envelope, validate_payload
+from .messaging_tables import outbox
+
+log = logging.getLogger(__name__)
+
+
+def notify_channel(producer: str) -> str:
+    return f"servicedesk_outbox_{producer}"
+
+
+class OutboxWriter:
+    def __init__(self, session: Session, *, producer: str, correlation_id: str | None = None,
+                 causation_id: str | None = None):
+        self.session = session
+        self.producer = producer
+        self.correlation_id = correlation_id
+        self.causation_id = causation_id
+        self._notified = False
+        self.added: list[Envelope] = []
+
+    def add(self, event_type: str, payload: dict, *, aggregate_id: str | None = None) -> Envelope:
+        validate_payload(event_type, payload)
+        envelope = Envelope(type=event_type, payload=payload, producer=self.producer,
+                            aggregate_id=aggregate_id, correlation_id=self.correlation_id,
+                            causation_id=self.causation_id)
+        self.session.execute(insert(outbox).values(
+            message_id=envelope.message_id, type=envelope.type, version=envelope.version,
+            aggregate_id=aggregate_id, correlation_id=envelope.correlation_id,
+            causation_id=envelope.causation_id, producer=envelope.producer,
+            occurred_at=envelope.occurred_at, payload=payload))
+        self._wake_relay()
+        self.added.append(envelope)
+        return envelope
+
+    def _wake_relay(self) -> None:
+        # NOTIFY is transactional: the relay hears it only when this transaction commits.
+        if self._notified or self.session.get_bind().dialect.name != "postgresql":
+            return
+        self.session.execute(text("SELECT pg_notify(:channel, '')"),
+                             {"channel": notify_channel(self.producer)})
+        self._notified = True
+
+
+def _row_envelope(row) -> Envelope:
+    return Envelope(type=row.type, payload=row.payload, producer=row.producer,
+                    aggregate_id=row.aggregate_id, correlation_id=row.correlation_id,
+                    causation_id=row.causation_id, version=row.version,
+                    message_id=row.message_id, occurred_at=row.occurred_at)
+
+
+def relay_once(sessions, publisher, *, batch: int = 200) -> int:
+    """Publish one batch of unsent rows; returns how many were published and marked sent."""
+    with sessions() as session, session.begin():
+        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = session.execute(query).all()
+        if not rows:
+            return 0
+        publisher.publish_many([_row_envelope(row) for row in rows])
+        session.execute(update(outbox).where(outbox.c.id.in_([row.id for row in rows]))
+                        .values(sent_at=datetime.now(UTC)))
+    metrics.OUTBOX_PUBLISHED.labels(publisher.service).inc(len(rows))
+    return len(rows)
+
+
+def unsent_count(sessions) -> int:
+    with sessions() as session:
+        return session.execute(select(func.count()).select_from(outbox)
+                               .where(outbox.c.sent_at.is_(None))).scalar_one()
+
+
+class OutboxWaker:
+    """Sleeps until a writer NOTIFYs (PostgreSQL) or the idle interval passes (SQLite)."""
+
+    def __init__(self, engine, producer: str, idle_seconds: float):
+        self.engine = engine
+        self.channel = notify_channel(producer)
+        self.idle = idle_seconds
+        self._conn = None
+
+    def wait(self, stop: threading.Event) -> None:
+        if self.engine.dialect.name != "postgresql":
+            stop.wait(self.idle)
+            return
+        try:
+            conn = self._listening()
+            for _ in conn.notifies(timeout=max(self.idle, 0.5), stop_after=1):
+                pass
+        except Exception as exc:  # the database went away: fall back to polling until it is back
+            log.warning("event=outbox_listen_failed error=%r", exc)
+            self.close()
+            stop.wait(self.idle)
+
+    def _listening(self):
+        if self._conn is None:
+            import psycopg
+
+            url = self.engine.url
+            conn = psycopg.connect(url.set(drivername="postgresql").render_as_string(
+                hide_password=False), autocommit=True)
+            conn.execute(f'LISTEN "{self.channel}"')
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None

@@ -1,0 +1,115 @@
+"""Environment -> settings, in one place. Built once per process at start, never at import."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
+ALL_PROCESSES = SERVICES + ("gateway",)
+
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+
+
+def env_int_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be comma-separated whole numbers, got {raw!r}") from None
+
+
+def database_url_for(service: str, raw_url: str | None, data_dir: Path) -> str:
+    """One database per service: a SQLite file, a `{service}` database, or a schema (see db.py)."""
+    if raw_url is None:
+        return f"sqlite:///{data_dir / (service + '.db')}"
+    return raw_url.replace("{service}", service)
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    amqp_url: str
+    bus_prefix: str
+    database_url: str
+    shares_database: bool  # one PostgreSQL database for all: each service then has its own schema
+    data_dir: Path
+    gateway_port: int
+    secret_key: str
+    demo_password: str | None
+    retry_delays_ms: tuple[int, ...]
+    relay_batch: int
+    relay_idle_seconds: float
+    prefetch: int
+    log_level: str
+    service_urls: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, service: str) -> Settings:
+        data_dir = Path(env("SERVICEDESK_DATA_DIR", "./var")).resolve()
+        raw_db = env("SERVICEDESK_DATABASE_URL")
+        demo_password = env("SERVICEDESK_DEMO_PASSWORD")
+        return cls(
+            service=service,
+            amqp_url=env("SERVICEDESK_AMQP_URL", DEFAULT_AMQP_URL),
+            bus_prefix=env("SERVICEDESK_BUS_PREFIX", "servicedesk"),
+            database_url=database_url_for(service, raw_db, data_dir),
+            shares_database=raw_db is not None and "{service}" not in raw_db
+            and not raw_db.startswith("sqlite"),
+            data_dir=data_dir,
+            gateway_port=env_int("SERVICEDESK_GATEWAY_PORT", 8080),
+            secret_key=_secret_key(demo_password),
+            demo_password=demo_password,
+            retry_delays_ms=env_int_list("SERVICEDESK_RETRY_DELAYS_MS", (1000, 5000, 30000)),
+            relay_batch=env_int("SERVICEDESK_RELAY_BATCH", 200),
+            relay_idle_seconds=env_float("SERVICEDESK_RELAY_IDLE_SECONDS", 0.05),
+            prefetch=env_int("SERVICEDESK_PREFETCH", 20),
+            log_level=env("SERVICEDESK_LOG_LEVEL", "INFO").upper(),
+            service_urls={name: env(f"SERVICEDESK_{name.upper()}_URL", "") for name in SERVICES},
+        )
+
+
+def _secret_key(demo_password: str | None) -> str:
+    key = env("SERVICEDESK_SECRET_KEY")
+    if key:
+        return key
+    if demo_password is not None or env("SERVICEDESK_DEV") == "1":
+        # Demo and tests only: a key per process group would break tokens between processes,
+        # so the launcher passes one key to every process it starts.
+        return secrets.token_urlsafe(32)
+    raise SettingsError(
+        "SERVICEDESK_SECRET_KEY is required outside demo mode "
+        "(set it to a long random string, or set SERVICEDESK_DEMO_PASSWORD for a demo)"
+    )

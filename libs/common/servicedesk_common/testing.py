@@ -1,0 +1,191 @@
+"""Test fixtures: real PostgreSQL and RabbitMQ, found as DEVELOPERS.md says, each test run in
+its own databases and its own exchange/queue names. Registered from the root conftest.py."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from .settings import Settings
+
+LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+HOW_TO_GET_SERVERS = """Integration tests need a real {what}.
+Set {variable}, start one locally on its standard port ({hint}),
+or install Docker so that testcontainers can start one."""
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1",
+                                       parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _docker_available() -> bool:
+    return shutil.which("docker") is not None and os.path.exists("/var/run/docker.sock")
+
+
+def resolve_database_url(containers: list) -> str:
+    url = os.environ.get("SERVICEDESK_TEST_DATABASE_URL")
+    if url:
+        return url
+    if _reachable(LOCAL_DATABASE_URL, 5432):
+        return LOCAL_DATABASE_URL
+    if _docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        container = PostgresContainer("postgres:16-alpine", driver=None).start()
+        containers.append(container)
+        return container.get_connection_url()
+    pytest.fail(HOW_TO_GET_SERVERS.format(
+        what="PostgreSQL", variable="SERVICEDESK_TEST_DATABASE_URL",
+        hint="apt-get install postgresql, trust auth on 127.0.0.1:5432"), pytrace=False)
+
+
+def resolve_amqp_url(containers: list) -> str:
+    url = os.environ.get("SERVICEDESK_TEST_AMQP_URL")
+    if url:
+        return url
+    if _reachable(LOCAL_AMQP_URL, 5672):
+        return LOCAL_AMQP_URL
+    if _docker_available():
+        from testcontainers.rabbitmq import RabbitMqContainer
+
+        container = RabbitMqContainer("rabbitmq:3.13-management").start()
+        containers.append(container)
+        return (f"amqp://guest:guest@{container.get_container_host_ip()}:"
+                f"{container.get_exposed_port(5672)}/%2F")
+    pytest.fail(HOW_TO_GET_SERVERS.format(
+        what="RabbitMQ", variable="SERVICEDESK_TEST_AMQP_URL",
+        hint="apt-get install rabbitmq-server; rabbitmq-server -detached"), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _containers():
+    started: list = []
+    yield started
+    for container in started:
+        container.stop()
+
+
+@pytest.fixture(scope="session")
+def database_server_url(_containers) -> str:
+    return resolve_database_url(_containers)
+
+
+@pytest.fixture(scope="session")
+def amqp_url(_containers) -> str:
+    return resolve_amqp_url(_containers)
+
+
+def _with_database(url: str, name: str) -> str:
+    parsed = urlparse(url)
+    return parsed._replace(path="/" + name).geturl()
+
+
+class TestDatabases:
+    """Creates uniquely named databases and drops them at the end of the session."""
+
+    def __init__(self, server_url: str):
+        self.server_url = server_url
+        self.created: list[str] = []
+
+    def url_template(self) -> str:
+        """A `{service}` URL whose databases are this run's own (created on first use)."""
+        name = f"sdt_{uuid.uuid4().hex[:10]}_{{service}}"
+        self.created.append(name)
+        return _with_database(self.server_url, name)
+
+    def drop_all(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        from .db import normalize_url
+
+        engine = create_engine(normalize_url(_with_database(self.server_url, "postgres")),
+                               isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for pattern in self.created:
+                like = pattern.replace("{service}", "%")
+                names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                                     {"p": like}).scalars().all()
+                for name in names:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def test_databases(database_server_url):
+    databases = TestDatabases(database_server_url)
+    yield databases
+    databases.drop_all()
+
+
+class TestBus:
+    """A bus prefix of this test's own; its exchanges and queues are deleted afterwards."""
+
+    def __init__(self, amqp_url: str):
+        self.amqp_url = amqp_url
+        self.prefix = f"sdtest-{uuid.uuid4().hex[:8]}"
+
+    def delete_all(self, subscriptions: dict, retry_delays_ms) -> None:
+        from .bus import Topology, connect
+
+        topology = Topology(self.prefix, tuple(retry_delays_ms))
+        connection = connect(self.amqp_url)
+        channel = connection.channel()
+        for service in subscriptions:
+            for queue in [topology.queue(service), topology.dlq(service)] + [
+                    topology.retry_queue(service, d) for d in retry_delays_ms]:
+                channel.queue_delete(queue)
+        channel.exchange_delete(topology.exchange)
+        channel.exchange_delete(topology.dead_letter_exchange)
+        connection.close()
+
+
+TEST_RETRY_DELAYS_MS = (200, 400)
+
+
+@pytest.fixture
+def test_bus(amqp_url):
+    from .subscriptions import SUBSCRIPTIONS
+
+    bus = TestBus(amqp_url)
+    yield bus
+    bus.delete_all({**SUBSCRIPTIONS, "spine": []}, TEST_RETRY_DELAYS_MS)
+
+
+@pytest.fixture
+def make_settings(test_databases, test_bus, tmp_path):
+    """Settings for one service in this test's own databases and bus names."""
+    template = test_databases.url_template()
+
+    def build(service: str, **overrides) -> Settings:
+        os.environ.setdefault("SERVICEDESK_DEV", "1")
+        base = Settings.from_env(service)
+        settings = replace(
+            base, amqp_url=test_bus.amqp_url, bus_prefix=test_bus.prefix,
+            database_url=template.replace("{service}", service), shares_database=False,
+            data_dir=Path(tmp_path), secret_key="test-secret-key",
+            retry_delays_ms=TEST_RETRY_DELAYS_MS, relay_idle_seconds=0.05)
+        return replace(settings, **overrides)
+
+    return build
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that need servers so they can be selected (-m integration)."""
+    for item in items:
+        if {"make_settings", "amqp_url", "database_server_url", "stack"} & set(
+                getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)

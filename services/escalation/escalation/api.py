@@ -1,0 +1,23 @@
+"""Escalation's HTTP edge."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from servicedesk_common.settings import Settings
+from servicedesk_common.web import create_base_app, request_id, runtime
+
+from .adapters import EscalationUnitOfWork
+
+blp = Blueprint("escalation", __name__, url_prefix="/api/v1", description="Escalation")
+
+
+def unit_of_work() -> EscalationUnitOfWork:
+    return EscalationUnitOfWork(runtime().sessions, producer="escalation",
+                                correlation_id=request_id())
+
+
+def create_app(settings: Settings | None = None, *, engine=None):
+    settings = settings or Settings.from_env("escalation")
+    app, api = create_base_app(settings, title="Escalation", engine=engine)
+    api.register_blueprint(blp)
+    return app

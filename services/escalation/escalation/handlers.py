@@ -1,0 +1,3 @@
+"""What escalation does on each event, inside one unit of work (the caller commits)."""
+
+EVENT_HANDLERS: dict = {}

@@ -1,0 +1,1 @@
+"""Escalation's API in and out."""

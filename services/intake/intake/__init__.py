@@ -1,0 +1,1 @@
+"""Intake: tickets, replies, attachments, history, client tracking, and the ticket read model."""

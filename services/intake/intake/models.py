@@ -1,0 +1,111 @@
+"""Intake's tables: tickets (with the read model of what other services decided), replies,
+attachments, history, number sequences."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from servicedesk_common.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(60))
+    service: Mapped[str | None] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    urgency: Mapped[str | None] = mapped_column(String(10))
+    impact: Mapped[str | None] = mapped_column(String(10))
+    priority: Mapped[int | None] = mapped_column(Integer, index=True)
+    priority_reason: Mapped[str | None] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(String(120), index=True)
+    guest_email: Mapped[str | None] = mapped_column(String(254))
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    agency: Mapped[str | None] = mapped_column(String(160))
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
+    group: Mapped[str | None] = mapped_column(String(40), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(120), index=True)
+    hold_reason: Mapped[str | None] = mapped_column(String(20))
+    solution: Mapped[str | None] = mapped_column(Text)
+    tracking_token_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sla: Mapped[dict | None] = mapped_column(JSON)
+    sla_state: Mapped[str | None] = mapped_column(String(20), index=True)
+    escalations: Mapped[list | None] = mapped_column(JSON)
+    survey: Mapped[dict | None] = mapped_column(JSON)
+    classification: Mapped[dict | None] = mapped_column(JSON)
+    # Events from other services may arrive out of order: keep when each field was last set.
+    versions: Mapped[dict | None] = mapped_column(JSON)
+
+    replies: Mapped[list[Reply]] = relationship(back_populates="ticket",
+                                                  order_by="Reply.id", lazy="selectin")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="ticket",
+                                                           order_by="Attachment.id",
+                                                           lazy="selectin")
+
+
+class Reply(Base):
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author: Mapped[str | None] = mapped_column(String(254))
+    author_role: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(20), default="reply")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ticket: Mapped[Ticket] = relationship(back_populates="replies")
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+
+
+class HistoryEntry(Base):
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by: Mapped[str | None] = mapped_column(String(254))
+    source: Mapped[str] = mapped_column(String(20))
+    what: Mapped[str] = mapped_column(String(60))
+    from_value: Mapped[str | None] = mapped_column(Text)
+    to_value: Mapped[str | None] = mapped_column(Text)
+
+
+class NumberSequence(Base):
+    __tablename__ = "number_sequences"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+Index("ix_tickets_status_created", Ticket.status, Ticket.created_at)

@@ -1,0 +1,3 @@
+"""What knowledge does on each event, inside one unit of work (the caller commits)."""
+
+EVENT_HANDLERS: dict = {}

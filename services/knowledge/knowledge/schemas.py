@@ -1,0 +1,1 @@
+"""Knowledge's API in and out."""

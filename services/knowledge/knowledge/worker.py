@@ -1,0 +1,8 @@
+"""Knowledge's worker: consumes its queue and relays its outbox."""
+from servicedesk_common.worker import run_worker
+
+from .adapters import KnowledgeUnitOfWork
+from .handlers import EVENT_HANDLERS
+
+if __name__ == "__main__":
+    run_worker("knowledge", EVENT_HANDLERS, KnowledgeUnitOfWork)

@@ -1,0 +1,7 @@
+"""Sla's unit of work and repositories."""
+from servicedesk_common.db import UnitOfWork
+
+
+class SlaUnitOfWork(UnitOfWork):
+    def _open(self) -> None:
+        pass

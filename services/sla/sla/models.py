@@ -1,0 +1,6 @@
+"""Sla's tables."""
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass

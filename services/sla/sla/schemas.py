@@ -1,0 +1,1 @@
+"""Sla's API in and out."""

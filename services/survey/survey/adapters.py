@@ -1,0 +1,7 @@
+"""Survey's unit of work and repositories."""
+from servicedesk_common.db import UnitOfWork
+
+
+class SurveyUnitOfWork(UnitOfWork):
+    def _open(self) -> None:
+        pass

@@ -1,0 +1,22 @@
+"""Survey's HTTP edge."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from servicedesk_common.settings import Settings
+from servicedesk_common.web import create_base_app, request_id, runtime
+
+from .adapters import SurveyUnitOfWork
+
+blp = Blueprint("survey", __name__, url_prefix="/api/v1", description="Survey")
+
+
+def unit_of_work() -> SurveyUnitOfWork:
+    return SurveyUnitOfWork(runtime().sessions, producer="survey", correlation_id=request_id())
+
+
+def create_app(settings: Settings | None = None, *, engine=None):
+    settings = settings or Settings.from_env("survey")
+    app, api = create_base_app(settings, title="Survey", engine=engine)
+    api.register_blueprint(blp)
+    return app

@@ -1,0 +1,3 @@
+"""What survey does on each event, inside one unit of work (the caller commits)."""
+
+EVENT_HANDLERS: dict = {}

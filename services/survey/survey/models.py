@@ -1,0 +1,6 @@
+"""Survey's tables."""
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass

@@ -1,0 +1,1 @@
+"""Survey's API in and out."""

@@ -1,0 +1,1 @@
+"""Triage: the service catalog, categorisation and urgency x impact -> priority."""
