@@ -2,6 +2,7 @@
 its own databases and its own exchange/queue names. Registered from the root conftest.py."""
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -30,6 +31,12 @@ def _reachable(url: str, default_port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _docker_available() -> bool:
@@ -189,3 +196,58 @@ def pytest_collection_modifyitems(config, items):
         if {"make_settings", "amqp_url", "database_server_url", "stack"} & set(
                 getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
+
+
+class ServiceHarness:
+    """One service in-process: its app's test client and, if asked, its worker threads."""
+
+    def __init__(self, service: str, settings: Settings, app, worker):
+        self.service = service
+        self.settings = settings
+        self.app = app
+        self.http = app.test_client()
+        self.worker = worker
+
+    def headers(self, username: str = "operator1", role: str = "operator",
+                group: str | None = None, **extra) -> dict:
+        from .identity import HEADER, Identity, sign_identity
+
+        identity = Identity(username=username, role=role, group=group,
+                            email=extra.pop("email", None), name=extra.pop("name", None))
+        return {HEADER: sign_identity(identity, self.settings.secret_key), **extra}
+
+    def uow(self):
+        module = importlib.import_module(f"{self.service}.worker")
+        from .db import session_factory
+
+        return module.UnitOfWork(session_factory(self.app.extensions["servicedesk"].engine),
+                                 producer=self.service)
+
+
+@pytest.fixture
+def run_service(make_settings):
+    """run_service("triage", worker=True) -> ServiceHarness on real PostgreSQL + RabbitMQ."""
+    from .migrations import upgrade
+    from .worker import Worker
+
+    started: list = []
+
+    def run(service: str, *, worker: bool = True, **overrides) -> ServiceHarness:
+        settings = make_settings(service, **overrides)
+        worker_module = importlib.import_module(f"{service}.worker")
+        api_module = importlib.import_module(f"{service}.api")
+        upgrade(worker_module.MIGRATIONS, settings)
+        app = api_module.create_app(settings)
+        running = None
+        if worker:
+            running = Worker(settings, worker_module.HANDLERS, worker_module.UnitOfWork,
+                             loops=worker_module.LOOPS)
+            running.start()
+            assert running.consumer.connected.wait(10), "the consumer did not connect"
+            started.append(running)
+        return ServiceHarness(service, settings, app, running)
+
+    yield run
+    for running in started:
+        running.request_stop()
+        running.join()

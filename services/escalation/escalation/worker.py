@@ -1,8 +1,19 @@
-"""Escalation's worker: consumes its queue and relays its outbox."""
+"""Escalation's worker: consumes its queue, relays its outbox."""
+from pathlib import Path
+
 from servicedesk_common.worker import run_worker
 
-from .adapters import EscalationUnitOfWork
+from .adapters import EscalationUnitOfWork as UnitOfWork
 from .handlers import EVENT_HANDLERS
 
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+HANDLERS = EVENT_HANDLERS
+LOOPS: tuple = ()  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
+
+
+def main() -> None:
+    run_worker("escalation", HANDLERS, UnitOfWork, loops=LOOPS)
+
+
 if __name__ == "__main__":
-    run_worker("escalation", EVENT_HANDLERS, EscalationUnitOfWork)
+    main()

@@ -1,12 +1,20 @@
-"""Intake's worker: keeps the ticket read model from other services' events; relays its outbox."""
+"""Intake's worker: consumes its queue, relays its outbox."""
 from pathlib import Path
 
 from servicedesk_common.worker import run_worker
 
-from .adapters import IntakeUnitOfWork
+from .adapters import IntakeUnitOfWork as UnitOfWork
 from .handlers import EVENT_HANDLERS
+from .read_model import READ_MODEL_HANDLERS
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+HANDLERS = {**EVENT_HANDLERS, **READ_MODEL_HANDLERS}
+LOOPS: tuple = ()  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
+
+
+def main() -> None:
+    run_worker("intake", HANDLERS, UnitOfWork, loops=LOOPS)
+
 
 if __name__ == "__main__":
-    run_worker("intake", EVENT_HANDLERS, IntakeUnitOfWork)
+    main()

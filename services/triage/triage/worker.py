@@ -1,8 +1,19 @@
-"""Triage's worker: classifies and prioritises tickets as they are recorded and changed."""
+"""Triage's worker: consumes its queue, relays its outbox."""
+from pathlib import Path
+
 from servicedesk_common.worker import run_worker
 
-from .adapters import TriageUnitOfWork
+from .adapters import TriageUnitOfWork as UnitOfWork
 from .handlers import EVENT_HANDLERS
 
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+HANDLERS = EVENT_HANDLERS
+LOOPS: tuple = ()  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
+
+
+def main() -> None:
+    run_worker("triage", HANDLERS, UnitOfWork, loops=LOOPS)
+
+
 if __name__ == "__main__":
-    run_worker("triage", EVENT_HANDLERS, TriageUnitOfWork)
+    main()

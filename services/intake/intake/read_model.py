@@ -1,0 +1,138 @@
+"""Intake's read model of what other services decided: SLA, escalation, survey, knowledge.
+
+Each handler runs inside one unit of work (the worker commits). Delivery is at-least-once and
+unordered: the inbox removes duplicates, `newer` keeps an older event from undoing a newer one.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from servicedesk_common.events import Envelope, read_payload
+
+from .handlers import _apply, _newer, now
+from .models import Reply
+
+SLA_FIELDS = ("policy", "calendar", "response_due_at", "resolution_due_at", "responded_at",
+              "response_met", "resolution_met", "state")
+
+
+def _ticket(uow, payload):
+    return uow.tickets.get_for_update(payload["number"])
+
+
+def _parse(moment: str | None) -> datetime:
+    return datetime.fromisoformat(moment) if moment else now()
+
+
+def on_sla_event(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None or not _newer(ticket, "sla", event):
+        return
+    ticket.sla = {name: payload.get(name) for name in SLA_FIELDS}
+    ticket.sla_state = payload.get("state")
+    if event.type in ("sla.at_risk", "sla.breached", "sla.met"):
+        uow.tickets.record(ticket, what=event.type.replace(".", "_"), by="sla", source="sla",
+                           at=_parse(payload.get("at")), to_value=payload.get("target"))
+
+
+def on_ticket_assigned(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None:
+        return
+    escalation = {"id": payload.get("escalation_id"), "group": payload.get("group"),
+                  "assignee": payload.get("assignee"), "diagnosis": payload.get("diagnosis"),
+                  "reason": payload.get("reason"), "by": payload.get("by"),
+                  "at": payload.get("at"), "state": "open", "outcome": None}
+    _upsert_escalation(ticket, escalation)
+    if _newer(ticket, "assignment", event):
+        _apply(ticket, {"group": payload.get("group"), "assignee": payload.get("assignee")},
+               by=payload.get("by"), source="escalation", uow=uow)
+
+
+def on_escalation_resolved(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None:
+        return
+    if payload.get("escalation_id") is not None:
+        _update_escalation(ticket, payload["escalation_id"], state="resolved",
+                           outcome="resolved", solution=payload.get("solution"),
+                           resolved_at=payload.get("at"))
+    moment = _parse(payload.get("at"))
+    ticket.replies.append(Reply(author=payload.get("by"), author_role="technician"
+                                if payload.get("escalation_id") is not None else "operator",
+                                body=payload.get("solution") or "", internal=True,
+                                kind="solution", created_at=moment))
+    _apply(ticket, {"solution": payload.get("solution"), "resolved_at": moment},
+           by=payload.get("by"), source="escalation", uow=uow)
+
+
+def on_escalation_reassigned(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None:
+        return
+    kind = payload.get("kind") or "reassigned"
+    if payload.get("escalation_id") is not None:
+        _update_escalation(ticket, payload["escalation_id"], state=kind, outcome=kind,
+                           reason=payload.get("reason"))
+    if _newer(ticket, "assignment", event):
+        _apply(ticket, {"group": payload.get("to_group"), "assignee": payload.get("to_assignee")},
+               by=payload.get("by"), source="escalation", uow=uow)
+
+
+def on_survey_sent(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None:
+        return
+    if not (ticket.survey or {}).get("status") == "answered":
+        ticket.survey = {"status": "sent", "score": None, "url": payload.get("url")}
+    uow.tickets.record(ticket, what="survey_sent", by="survey", source="survey",
+                       at=_parse(payload.get("at")), to_value=payload.get("url"))
+
+
+def on_survey_submitted(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None:
+        return
+    ticket.survey = {**(ticket.survey or {}), "status": "answered",
+                     "score": payload.get("score"), "follow_up": payload.get("follow_up")}
+    uow.tickets.record(ticket, what="survey_answered", by="survey", source="survey",
+                       at=_parse(payload.get("at")), to_value=payload.get("score"))
+
+
+def on_article_used(event: Envelope, *, uow) -> None:
+    payload = read_payload(event)
+    ticket = _ticket(uow, payload)
+    if ticket is None:
+        return
+    used = payload.get("article_id") or payload.get("similar_ticket")
+    uow.tickets.record(ticket, what="knowledge_used", by=payload.get("by"), source="knowledge",
+                       at=_parse(payload.get("at")), to_value=used)
+
+
+def _upsert_escalation(ticket, escalation: dict) -> None:
+    entries = [e for e in (ticket.escalations or []) if e.get("id") != escalation["id"]
+               or escalation["id"] is None]
+    ticket.escalations = entries + [escalation]
+
+
+def _update_escalation(ticket, escalation_id, **changes) -> None:
+    ticket.escalations = [{**e, **changes} if e.get("id") == escalation_id else e
+                          for e in (ticket.escalations or [])]
+
+
+READ_MODEL_HANDLERS = {
+    **{name: on_sla_event for name in ("sla.started", "sla.updated", "sla.responded",
+                                       "sla.at_risk", "sla.breached", "sla.met")},
+    "ticket.assigned": on_ticket_assigned,
+    "escalation.resolved": on_escalation_resolved,
+    "escalation.reassigned": on_escalation_reassigned,
+    "survey.sent": on_survey_sent,
+    "survey.submitted": on_survey_submitted,
+    "article.used": on_article_used,
+}
