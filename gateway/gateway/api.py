@@ -16,6 +16,7 @@ from . import auth, domain
 from .adapters import GatewayUnitOfWork
 from .models import User
 from .openapi import merged_openapi
+from .pages import register_pages
 from .routing import ServiceClient, not_found_body, service_for
 from .schemas import LoginIn, TokenOut, UserIn, UserOut, UserPatch
 
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, *, engine=None):
                                           burst=env_int("SERVICEDESK_LOGIN_BURST", 30))
     api.register_blueprint(blp)
     install_routing(app)
+    register_pages(app)
     app.extensions["smorest_api"] = api
     return app
 
