@@ -6,6 +6,7 @@ import signal
 import threading
 from collections.abc import Callable
 
+from .alive import heartbeat
 from .bus import Consumer, Publisher, Relay, Topology
 from .db import UnitOfWork, make_engine, session_factory
 from .events import Envelope
@@ -64,7 +65,9 @@ class Worker:
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        targets = [("consumer", self.consumer.run), ("relay", self.relay.run)]
+        targets = [("consumer", self.consumer.run), ("relay", self.relay.run),
+                   ("heartbeat", lambda: heartbeat(self.settings, self.consumer.connected,
+                                                   self.stop))]
         targets += [(f"loop-{i}", lambda loop=loop: loop(self.stop))
                     for i, loop in enumerate(self.loops)]
         for name, target in targets:
