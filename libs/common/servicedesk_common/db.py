@@ -51,9 +51,19 @@ def make_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
     engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
                            connect_args=connect_args)
     if schema:
+        ensure_schema(engine, schema)
+    return engine
+
+
+def ensure_schema(engine: Engine, schema: str) -> None:
+    try:
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    return engine
+    except Exception:  # two processes creating it at once: fine if it exists now
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"),
+                                {"s": schema}).scalar():
+                raise
 
 
 def _sqlite_engine(url: str) -> Engine:
