@@ -69,8 +69,10 @@ class Topology:
             self.declare_consumer(channel, service, event_types)
 
 
-def connection_parameters(url: str) -> pika.URLParameters:
+def connection_parameters(url: str, *, name: str | None = None) -> pika.URLParameters:
     params = pika.URLParameters(url)
+    if name:  # shown by the broker (management UI, rabbitmqctl): who holds this connection
+        params.client_properties = {"connection_name": name}
     params.heartbeat = 30
     params.blocked_connection_timeout = 30
     params.socket_timeout = 5
@@ -78,8 +80,8 @@ def connection_parameters(url: str) -> pika.URLParameters:
     return params
 
 
-def connect(url: str) -> pika.BlockingConnection:
-    return pika.BlockingConnection(connection_parameters(url))
+def connect(url: str, *, name: str | None = None) -> pika.BlockingConnection:
+    return pika.BlockingConnection(connection_parameters(url, name=name))
 
 
 def broker_reachable(url: str, timeout: float = 1.0) -> bool:
@@ -114,7 +116,8 @@ class Publisher:
     def _ensure_channel(self):
         if self._channel is None or not self._channel.is_open:
             self.close()
-            self._connection = connect(self.url)
+            self._connection = connect(self.url,
+                                       name=f"{self.topology.queue(self.service)}.publisher")
             channel = self._connection.channel()
             self.topology.declare_all(channel, self.subscriptions)
             channel.confirm_delivery()
@@ -187,7 +190,7 @@ class Consumer:
                 self.stop.wait(delay)
 
     def _consume(self, backoff: Backoff) -> None:
-        connection = connect(self.url)
+        connection = connect(self.url, name=f"{self.topology.queue(self.service)}.consumer")
         try:
             channel = connection.channel()
             self.topology.declare_all(channel, self.subscriptions)

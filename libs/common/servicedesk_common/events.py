@@ -49,11 +49,27 @@ class Envelope:
     def from_json(cls, body: bytes) -> Envelope:
         try:
             data = json.loads(body)
-            return cls(**{name: data[name] for name in (
+            envelope = cls(**{name: data[name] for name in (
                 "message_id", "type", "version", "occurred_at", "producer", "correlation_id",
                 "causation_id", "aggregate_id", "payload")})
         except (ValueError, KeyError, TypeError) as exc:
             raise UnreadableMessage(f"not an event envelope: {exc}") from exc
+        envelope._check_shape()
+        return envelope
+
+    def _check_shape(self) -> None:
+        """A wrong type here would fail later, deep in a consumer (a list as `type` is not even
+        hashable): such a message is unreadable, straight to the DLQ."""
+        wrong = [name for name in ("message_id", "type", "producer", "occurred_at")
+                 if not isinstance(getattr(self, name), str) or not getattr(self, name)]
+        wrong += [name for name in ("correlation_id", "causation_id", "aggregate_id")
+                  if getattr(self, name) is not None and not isinstance(getattr(self, name), str)]
+        if not isinstance(self.payload, dict):
+            wrong.append("payload")
+        if not isinstance(self.version, int) or isinstance(self.version, bool):
+            wrong.append("version")
+        if wrong:
+            raise UnreadableMessage(f"not an event envelope: wrong type for {', '.join(wrong)}")
 
 
 def _s(**kw):
