@@ -100,7 +100,9 @@ SLA_FIELDS = {
 
 CATALOGUE_FIELDS: dict[str, dict] = {
     # intake
-    "ticket.created": TICKET_FIELDS,
+    # tracking_token: optional, so the "ticket received" mail can carry the tracking link
+    # (events stay inside our broker; intake keeps only the token's hash)
+    "ticket.created": {**TICKET_FIELDS, "tracking_token": _s()},
     "ticket.updated": {**NUMBER, **BY_AT, "changes": f.Dict(required=True)},
     "ticket.status_changed": {**NUMBER, **BY_AT, "from": _s(), "to": f.String(required=True),
                               "type": _s(), "category": _s()},
