@@ -103,7 +103,8 @@ CATALOGUE_FIELDS: dict[str, dict] = {
     # tracking_token: optional, so the "ticket received" mail can carry the tracking link
     # (events stay inside our broker; intake keeps only the token's hash)
     "ticket.created": {**TICKET_FIELDS, "tracking_token": _s()},
-    "ticket.updated": {**NUMBER, **BY_AT, "changes": f.Dict(required=True)},
+    # changes: field -> {"from", "to"}; the other fields: the ticket as it is after the change
+    "ticket.updated": {**TICKET_FIELDS, **BY_AT, "changes": f.Dict(required=True)},
     "ticket.status_changed": {**NUMBER, **BY_AT, "from": _s(), "to": f.String(required=True),
                               "type": _s(), "category": _s()},
     "ticket.replied": {**NUMBER, **BY_AT, "reply_id": f.Integer(allow_none=True), "body": _s(),
@@ -111,20 +112,24 @@ CATALOGUE_FIELDS: dict[str, dict] = {
     "ticket.closed": {**NUMBER, **BY_AT, "type": _s(), "title": _s(), "body": _s(),
                       "category": _s(), "service": _s(), "priority": f.Integer(allow_none=True),
                       "resolution": _s(), "client": _s(), "guest_email": _s(),
-                      "contact_name": _s(), "assignee": _s(), "group": _s()},
+                      "contact_name": _s(), "assignee": _s(), "group": _s(),
+                      "solution": _s()},
     "ticket.reopened": {**NUMBER, **BY_AT, "reason": _s()},
     "ticket.hold_started": {**NUMBER, **BY_AT, "reason": _s(), "note": _s()},
-    "ticket.hold_ended": {**NUMBER, **BY_AT, "reason": _s()},
+    # cause: lifted (by staff), client_replied or closed
+    "ticket.hold_ended": {**NUMBER, **BY_AT, "reason": _s(), "cause": _s()},
     # triage
     "ticket.classified": {**NUMBER, **BY_AT, "type": _s(), "category": _s(), "service": _s(),
-                          "category_valid": f.Boolean(allow_none=True)},
+                          "category_valid": f.Boolean(allow_none=True),
+                          "recategorisations": f.Integer(allow_none=True)},
     "ticket.prioritized": {**NUMBER, **BY_AT, "urgency": _s(), "impact": _s(),
                            "priority": f.Integer(allow_none=True),
                            "computed_priority": f.Integer(allow_none=True),
                            "override_reason": _s(), "category": _s(), "service": _s(),
                            "type": _s()},
     "ticket.recategorized": {**NUMBER, **BY_AT, "from_category": _s(), "to_category": _s(),
-                             "from_service": _s(), "to_service": _s()},
+                             "from_service": _s(), "to_service": _s(),
+                             "recategorisations": f.Integer(allow_none=True)},
     # escalation
     "ticket.assigned": {**NUMBER, **BY_AT, "escalation_id": f.Integer(allow_none=True),
                         "group": _s(), "assignee": _s(), "diagnosis": _s(), "reason": _s()},
