@@ -1,7 +1,150 @@
-"""Survey's unit of work and repositories."""
+"""Survey's unit of work and repositories: the only place that knows the tables."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
 from servicedesk_common.db import UnitOfWork
+
+from .config import SurveyConfig
+from .domain import DEFAULT_QUESTION_SETS
+from .models import Mail, QuestionSet, Survey, TicketContact
+
+
+def _locked(session, query):
+    if session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update()
+    return query
+
+
+class Surveys:
+    def __init__(self, session):
+        self.session = session
+
+    def by_number(self, number: str, *, for_update: bool = False) -> Survey | None:
+        query = select(Survey).where(Survey.number == number)
+        if for_update:
+            query = _locked(self.session, query)
+        return self.session.execute(query).scalar_one_or_none()
+
+    def by_token_hash(self, token_hash: str, *, for_update: bool = False) -> Survey | None:
+        query = select(Survey).where(Survey.token_hash == token_hash)
+        if for_update:
+            query = _locked(self.session, query)
+        return self.session.execute(query).scalar_one_or_none()
+
+    def get(self, survey_id: int, *, for_update: bool = False) -> Survey | None:
+        query = select(Survey).where(Survey.id == survey_id)
+        if for_update:
+            query = _locked(self.session, query)
+        return self.session.execute(query).scalar_one_or_none()
+
+    def add(self, survey: Survey) -> None:
+        self.session.add(survey)
+        self.session.flush()
+
+    def page(self, conditions: list, *, page: int, per_page: int) -> tuple[list[Survey], int]:
+        query = select(Survey).where(*conditions)
+        total = self.session.execute(
+            select(func.count()).select_from(query.subquery())).scalar_one()
+        items = self.session.execute(
+            query.order_by(Survey.sent_at.desc(), Survey.id.desc())
+            .offset((page - 1) * per_page).limit(per_page)).scalars().all()
+        return list(items), total
+
+    def answered_between(self, low: datetime | None, high: datetime | None) -> list[Survey]:
+        return list(self.session.execute(
+            select(Survey).where(*answered_conditions(low, high))
+            .order_by(Survey.answered_at)).scalars())
+
+    def count_sent_between(self, low: datetime | None, high: datetime | None) -> int:
+        conditions = []
+        if low is not None:
+            conditions.append(Survey.sent_at >= low)
+        if high is not None:
+            conditions.append(Survey.sent_at < high)
+        return self.session.execute(
+            select(func.count()).select_from(Survey).where(*conditions)).scalar_one()
+
+
+def answered_conditions(low: datetime | None, high: datetime | None) -> list:
+    conditions = [Survey.answered_at.is_not(None)]
+    if low is not None:
+        conditions.append(Survey.answered_at >= low)
+    if high is not None:
+        conditions.append(Survey.answered_at < high)
+    return conditions
+
+
+class QuestionSets:
+    def __init__(self, session):
+        self.session = session
+
+    def all(self) -> list[QuestionSet]:
+        return list(self.session.execute(select(QuestionSet).order_by(QuestionSet.code))
+                    .scalars())
+
+    def get(self, code: str) -> QuestionSet | None:
+        return self.session.execute(
+            select(QuestionSet).where(QuestionSet.code == code)).scalar_one_or_none()
+
+    def as_data(self) -> list[dict]:
+        rows = self.all()
+        if not rows:  # never seeded (or all removed): the SOP's own forms
+            return DEFAULT_QUESTION_SETS
+        return [{"code": r.code, "name": r.name, "ticket_types": r.ticket_types,
+                 "questions": r.questions} for r in rows]
+
+
+class Contacts:
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, number: str) -> TicketContact | None:
+        return self.session.get(TicketContact, number)
+
+    def remember(self, number: str, **fields) -> TicketContact:
+        """Keep what is known; a field given as None does not erase an earlier value."""
+        contact = self.get(number)
+        if contact is None:
+            contact = TicketContact(number=number)
+            self.session.add(contact)
+        for name, value in fields.items():
+            if value is not None:
+                setattr(contact, name, value)
+        self.session.flush()
+        return contact
+
+
+class Mails:
+    def __init__(self, session):
+        self.session = session
+
+    def queue(self, *, key: str, kind: str, number: str | None, to: str, subject: str,
+              body: str, at: datetime) -> Mail | None:
+        """Queue a mail once per key (a redelivered cause queues nothing new)."""
+        if self.session.execute(select(Mail.id).where(Mail.key == key)).first() is not None:
+            return None
+        mail = Mail(key=key, kind=kind, number=number, to_address=to, subject=subject,
+                    body=body, status="pending", attempts=0, next_attempt_at=at, created_at=at)
+        self.session.add(mail)
+        self.session.flush()
+        return mail
+
+    def of_ticket(self, number: str) -> list[Mail]:
+        return list(self.session.execute(
+            select(Mail).where(Mail.number == number).order_by(Mail.id)).scalars())
 
 
 class SurveyUnitOfWork(UnitOfWork):
+    def __init__(self, sessions, *, config: SurveyConfig | None = None, **kw):
+        super().__init__(sessions, **kw)
+        self._config = config
+
     def _open(self) -> None:
-        pass
+        self.config = self._config or SurveyConfig.from_env()
+        self.surveys = Surveys(self.session)
+        self.question_sets = QuestionSets(self.session)
+        self.contacts = Contacts(self.session)
+        self.mails = Mails(self.session)

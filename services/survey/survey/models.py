@@ -1,6 +1,97 @@
-"""Survey's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""Survey's tables: question sets, one survey per ticket, what it knows of each ticket's client,
+and the outbox of e-mails to clients."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from servicedesk_common.db import UtcDateTime
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class QuestionSet(Base):
+    __tablename__ = "question_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    ticket_types: Mapped[list] = mapped_column(JSON)
+    questions: Mapped[list] = mapped_column(JSON)
+    changed_by: Mapped[str | None] = mapped_column(String(120))
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # one survey per ticket
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ticket_type: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(60), index=True)
+    service: Mapped[str | None] = mapped_column(String(120))
+    priority: Mapped[int | None] = mapped_column(Integer)
+    assignee: Mapped[str | None] = mapped_column(String(120))
+    group: Mapped[str | None] = mapped_column(String(40))
+    client: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    # the questions as they were asked: a later change of the set does not rewrite answers
+    question_set: Mapped[str] = mapped_column(String(20))
+    questions: Mapped[list] = mapped_column(JSON)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sends: Mapped[int] = mapped_column(Integer, default=1)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    answers: Mapped[list | None] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    respondent: Mapped[dict | None] = mapped_column(JSON)
+    suggestion: Mapped[str | None] = mapped_column(Text)
+    evaluation: Mapped[dict | None] = mapped_column(JSON)
+    evaluated_by: Mapped[str | None] = mapped_column(String(120))
+    evaluated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class TicketContact(Base):
+    """What the survey service keeps of a ticket to write to its client."""
+    __tablename__ = "ticket_contacts"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    client: Mapped[str | None] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(200))
+    solution: Mapped[str | None] = mapped_column(Text)
+
+
+class Mail(Base):
+    """An e-mail waiting for (or past) the SMTP server: written in the same transaction as the
+    change it reports, sent by the worker's mail loop, never lost when the server is down."""
+    __tablename__ = "mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # one mail per cause
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str | None] = mapped_column(String(20), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(250))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# The mail loop asks only for pending mails that are due: a partial index keeps that small.
+Index("ix_mails_due", Mail.next_attempt_at, postgresql_where=text("status = 'pending'"),
+      sqlite_where=text("status = 'pending'"))

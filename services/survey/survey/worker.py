@@ -1,14 +1,15 @@
-"""Survey's worker: consumes its queue, relays its outbox."""
+"""Survey's worker: consumes its queue, relays its outbox, delivers the queued mails."""
 from pathlib import Path
 
 from servicedesk_common.worker import run_worker
 
 from .adapters import SurveyUnitOfWork as UnitOfWork
 from .handlers import EVENT_HANDLERS
+from .mailer import mail_loop
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 HANDLERS = EVENT_HANDLERS
-LOOPS: tuple = ()  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
+LOOPS: tuple = (mail_loop,)  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
 
 
 def main() -> None:
