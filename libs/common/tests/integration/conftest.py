@@ -210,10 +210,18 @@ def rabbitmqctl(*args: str) -> str:
     return done.stdout
 
 
-def broker_connection_pids(name: str) -> list[str]:
-    """Pids of the broker's connections whose client gave this connection name."""
-    lines = rabbitmqctl("list_connections", "pid", "client_properties", "--no-table-headers")
-    return [line.split()[0] for line in lines.splitlines() if f'"{name}"' in line]
+class BrokerAdmin:
+    """The broker's side of connections, through rabbitmqctl (this test's connections only)."""
+
+    @staticmethod
+    def pids(name: str) -> list[str]:
+        """Pids of the connections whose client gave this connection name."""
+        lines = rabbitmqctl("list_connections", "pid", "client_properties", "--no-table-headers")
+        return [line.split()[0] for line in lines.splitlines() if f'"{name}"' in line]
+
+    @staticmethod
+    def close(pid: str) -> None:
+        rabbitmqctl("close_connection", pid, "closed by a servicedesk fault test")
 
 
 @pytest.fixture
@@ -222,4 +230,4 @@ def broker_admin():
         rabbitmqctl("status")
     except (OSError, AssertionError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"rabbitmqctl is needed to close a connection from the broker: {exc}")
-    return broker_connection_pids
+    return BrokerAdmin()

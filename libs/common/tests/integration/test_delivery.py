@@ -23,7 +23,7 @@ def test_duplicate_delivery_has_one_effect(spine):
 
     spine.publish(event.to_json(), times=3)
 
-    spine.eventually(lambda: spine.handled() - before == 3, "the three deliveries were not all taken")
+    spine.eventually(lambda: spine.handled() - before == 3, "not all three deliveries taken")
     assert spine.effects("INC-2") == 1
 
 
@@ -85,10 +85,11 @@ def test_unreadable_messages_go_straight_to_the_dlq_and_the_consumer_goes_on(spi
     spine.write("INC-AFTER-GARBAGE")
 
     spine.eventually(lambda: spine.effects("INC-AFTER-GARBAGE") == 1, "the consumer did not go on")
-    spine.eventually(lambda: len(spine.dead_letters()) == 2, "the unreadable messages are not in DLQ")
+    spine.eventually(lambda: len(spine.dead_letters()) == 2, "the unreadable ones are not in DLQ")
     for properties, _body in spine.dead_letters():
         assert RETRY_HEADER not in (properties.headers or {})  # straight there, no retries
         (death,) = properties.headers["x-death"]
-        assert death["reason"] == "rejected" and death["queue"] == spine.topology.queue(spine.SERVICE)
+        assert death["reason"] == "rejected"  # nacked by the consumer, dead-lettered by the queue
+        assert death["queue"] == spine.topology.queue(spine.SERVICE)
     assert not any("worker_thread_crashed" in r.getMessage() for r in caplog.records)
     assert spine.workers[0].consumer.connected.is_set()
