@@ -1,7 +1,210 @@
-"""Escalation's unit of work and repositories."""
+"""Escalation's unit of work and repositories: the only place that knows the tables."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
 from servicedesk_common.db import UnitOfWork
+
+from .config import Config
+from .domain import State
+from .kpi import Link
+from .models import Escalation, Group, Member, Notification, Route, TicketView
+
+
+def _locked(session, query):
+    if session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update()
+    return query
+
+
+class Groups:
+    def __init__(self, session):
+        self.session = session
+
+    def all(self) -> list[Group]:
+        return list(self.session.execute(select(Group).order_by(Group.code)).scalars())
+
+    def get(self, code: str, *, for_update: bool = False) -> Group | None:
+        query = select(Group).where(Group.code == code)
+        return self.session.execute(
+            _locked(self.session, query) if for_update else query).scalar_one_or_none()
+
+    def add(self, group: Group) -> None:
+        self.session.add(group)
+        self.session.flush()
+
+    def active_flags(self) -> dict[str, bool]:
+        return dict(self.session.execute(select(Group.code, Group.active)).tuples())
+
+    def members(self, code: str) -> list[Member]:
+        return list(self.session.execute(
+            select(Member).where(Member.group_code == code)
+            .order_by(Member.position, Member.id)).scalars())
+
+    def member_map(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for member in self.session.execute(
+                select(Member).order_by(Member.group_code, Member.position, Member.id)).scalars():
+            found.setdefault(member.group_code, []).append(member.username)
+        return found
+
+    def add_member(self, member: Member) -> None:
+        self.session.add(member)
+        self.session.flush()
+
+    def remove_member(self, member: Member) -> None:
+        self.session.delete(member)
+        self.session.flush()
+
+    def groups_of(self, username: str) -> set[str]:
+        return set(self.session.execute(
+            select(Member.group_code).where(Member.username == username)).scalars())
+
+    def routes(self) -> dict[str, str]:
+        return dict(self.session.execute(select(Route.category, Route.group_code)).tuples())
+
+    def set_categories(self, code: str, categories: list[str], *, by: str, at: datetime) -> None:
+        """Exactly these categories go to `code` (taken from any other group); others leave."""
+        self.session.execute(delete(Route).where(Route.group_code == code,
+                                                 Route.category.not_in(categories)))
+        for category in categories:
+            route = self.session.get(Route, category)
+            if route is None:
+                self.session.add(Route(category=category, group_code=code, changed_by=by,
+                                       changed_at=at))
+            elif route.group_code != code:
+                route.group_code, route.changed_by, route.changed_at = code, by, at
+        self.session.flush()
+
+    def open_loads(self, usernames: list[str]) -> dict[str, int]:
+        counts = dict(self.session.execute(
+            select(Escalation.assignee, func.count()).where(
+                Escalation.state == State.OPEN.value, Escalation.assignee.in_(usernames))
+            .group_by(Escalation.assignee)).tuples())
+        return {name: counts.get(name, 0) for name in usernames}
+
+
+class Tickets:
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, number: str, *, for_update: bool = False) -> TicketView | None:
+        query = select(TicketView).where(TicketView.number == number)
+        return self.session.execute(
+            _locked(self.session, query) if for_update else query).scalar_one_or_none()
+
+    def get_or_create(self, number: str) -> TicketView:
+        """For events: whichever arrives first makes the row, the others fill it in."""
+        ticket = self.get(number, for_update=True)
+        if ticket is None:
+            ticket = TicketView(number=number, versions={})
+            self.session.add(ticket)
+            self.session.flush()
+        return ticket
+
+
+class Escalations:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, escalation: Escalation) -> None:
+        self.session.add(escalation)
+        self.session.flush()
+        if escalation.chain_id is None:
+            escalation.chain_id = escalation.id
+
+    def get(self, escalation_id: int) -> Escalation | None:
+        return self.session.get(Escalation, escalation_id)
+
+    def open_for(self, number: str) -> Escalation | None:
+        return self.session.execute(select(Escalation).where(
+            Escalation.number == number, Escalation.state == State.OPEN.value)
+        ).scalar_one_or_none()
+
+    def for_ticket(self, number: str) -> list[Escalation]:
+        return list(self.session.execute(select(Escalation).where(Escalation.number == number)
+                                         .order_by(Escalation.id)).scalars())
+
+    def queue(self, *, assignee: str | None, group: str | None, state: str | None,
+              number: str | None, page: int, per_page: int) -> tuple[list, int]:
+        """(escalation, ticket) rows, what is due first on top; never-due last."""
+        query = select(Escalation, TicketView).outerjoin(
+            TicketView, TicketView.number == Escalation.number)
+        for column, value in ((Escalation.assignee, assignee), (Escalation.group_code, group),
+                              (Escalation.state, state), (Escalation.number, number)):
+            if value is not None:
+                query = query.where(column == value)
+        total = self.session.execute(
+            select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = self.session.execute(query.order_by(
+            TicketView.resolution_due_at.asc().nulls_last(),
+            func.coalesce(TicketView.priority, Escalation.priority).asc().nulls_last(),
+            Escalation.assigned_at, Escalation.id,
+        ).offset((page - 1) * per_page).limit(per_page)).tuples().all()
+        return rows, total
+
+    def kpi_links(self, start: datetime | None, end: datetime | None) -> list[Link]:
+        first = select(Escalation.id).where(Escalation.id == Escalation.chain_id)
+        if start is not None:
+            first = first.where(Escalation.assigned_at >= start)
+        if end is not None:
+            first = first.where(Escalation.assigned_at < end)
+        rows = self.session.execute(select(Escalation).where(
+            Escalation.chain_id.in_(first)).order_by(Escalation.id)).scalars()
+        return [Link(chain_id=e.chain_id, id=e.id, number=e.number, group=e.group_code,
+                     state=e.state, category=e.category, priority=e.priority,
+                     resolved_by_role=e.ended_by_role if e.state == State.RESOLVED.value
+                     else None) for e in rows]
+
+
+class Notifications:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, *, recipient: str, kind: str, message: str, at: datetime,
+            number: str | None = None, escalation_id: int | None = None,
+            dedupe_key: str | None = None) -> Notification | None:
+        """None when this person was already told about this event."""
+        if dedupe_key is not None and self.session.execute(select(Notification.id).where(
+                Notification.recipient == recipient,
+                Notification.dedupe_key == dedupe_key)).first() is not None:
+            return None
+        notification = Notification(recipient=recipient, kind=kind, message=message,
+                                    number=number, escalation_id=escalation_id,
+                                    dedupe_key=dedupe_key, created_at=at)
+        self.session.add(notification)
+        return notification
+
+    def for_user(self, username: str, *, unread: bool, page: int, per_page: int
+                 ) -> tuple[list[Notification], int, int]:
+        """(page of notifications, newest first; total matching; unread count)."""
+        query = select(Notification).where(Notification.recipient == username)
+        if unread:
+            query = query.where(Notification.read_at.is_(None))
+        total = self.session.execute(
+            select(func.count()).select_from(query.subquery())).scalar_one()
+        unread_count = self.session.execute(select(func.count()).where(
+            Notification.recipient == username, Notification.read_at.is_(None))).scalar_one()
+        items = list(self.session.execute(query.order_by(
+            Notification.created_at.desc(), Notification.id.desc())
+            .offset((page - 1) * per_page).limit(per_page)).scalars())
+        return items, total, unread_count
+
+    def get(self, notification_id: int) -> Notification | None:
+        return self.session.get(Notification, notification_id)
+
+    def mark_all_read(self, username: str, *, at: datetime) -> int:
+        return self.session.execute(update(Notification).where(
+            Notification.recipient == username, Notification.read_at.is_(None))
+            .values(read_at=at)).rowcount
 
 
 class EscalationUnitOfWork(UnitOfWork):
     def _open(self) -> None:
-        pass
+        self.config = Config.from_env()
+        self.groups = Groups(self.session)
+        self.tickets = Tickets(self.session)
+        self.escalations = Escalations(self.session)
+        self.notifications = Notifications(self.session)

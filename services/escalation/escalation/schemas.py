@@ -1,1 +1,226 @@
-"""Escalation's API in and out."""
+"""Escalation's API in and out (marshmallow): validation and the OpenAPI document come from here."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+
+from .domain import STATES
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9._@-]{1,120}$",
+                           error="Use a username: letters, digits and . _ @ - only.")
+GROUP_CODE = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$",
+                             error="Use 2-40 lowercase letters, digits or '-', starting with a "
+                                   "letter.")
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def text(max_length: int, **kw) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kw)
+
+
+class Moment(fields.Field):
+    """An ISO date (a whole office day) or an ISO date-time."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Give a date (2026-11-01) or a date-time with offset.")
+        try:
+            return date.fromisoformat(value) if len(value) == 10 \
+                else datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("Give a date (2026-11-01) or a date-time with offset.") \
+                from None
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AssignIn(Schema):
+    """The escalation form (FRM-006)."""
+    group = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    assignee = fields.String(allow_none=True, validate=USERNAME)
+    diagnosis = text(5000, required=True)
+    reason = text(2000, required=True)
+
+
+class ResolveIn(Schema):
+    solution = text(20000, required=True)
+    kb_article = fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
+
+    @pre_load
+    def article_id_as_text(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("kb_article"), int) \
+                and not isinstance(data.get("kb_article"), bool):
+            return {**data, "kb_article": str(data["kb_article"])}
+        return data
+
+
+class ReassignIn(Schema):
+    group = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    assignee = fields.String(allow_none=True, validate=USERNAME)
+    reason = text(2000, required=True)
+    diagnosis = fields.String(allow_none=True, validate=[validate.Length(max=5000)])
+
+
+class ReturnIn(Schema):
+    reason = text(2000, required=True)
+
+
+class EscalationOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    title = fields.String(allow_none=True)
+    category = fields.String(allow_none=True)
+    priority = fields.Integer(allow_none=True)
+    group = fields.String()
+    assignee = fields.String()
+    diagnosis = fields.String()
+    reason = fields.String()
+    assigned_by = fields.String()
+    assigned_at = fields.DateTime()
+    state = fields.String()
+    outcome = fields.String(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    ended_by = fields.String(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    solution = fields.String(allow_none=True)
+    kb_article = fields.String(allow_none=True)
+    previous_id = fields.Integer(allow_none=True)
+    ticket_status = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    response_due_at = fields.DateTime(allow_none=True)
+    sla_state = fields.String(allow_none=True)
+
+
+class EscalationPage(Schema):
+    items = fields.List(fields.Nested(EscalationOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class ResolutionOut(Schema):
+    number = fields.String()
+    level = fields.Integer()
+    solution = fields.String()
+    kb_article = fields.String(allow_none=True)
+    resolved_by = fields.String()
+    resolved_at = fields.DateTime()
+    escalation = fields.Nested(EscalationOut, allow_none=True)
+
+
+class QueueArgs(PageArgs):
+    assignee = fields.String(validate=validate.Length(min=1, max=120))
+    group = fields.String(validate=validate.Length(min=1, max=40))
+    state = fields.String(validate=validate.OneOf(STATES))
+    number = fields.String(validate=validate.Length(min=1, max=20))
+
+
+class KpiArgs(Schema):
+    start = Moment(data_key="from")
+    end = Moment(data_key="to")
+
+
+class KpiCount(Schema):
+    count = fields.Integer()
+    share = fields.Float(allow_none=True)
+
+
+class KpiCounts(Schema):
+    total = fields.Integer()
+    open = fields.Integer()
+    resolved = fields.Integer()
+    completed_first_group = fields.Nested(KpiCount)
+    reassigned = fields.Nested(KpiCount)
+    moved_group = fields.Nested(KpiCount)
+    returned_to_level1 = fields.Nested(KpiCount)
+    closed_unresolved = fields.Nested(KpiCount)
+    solved_at_level2 = fields.Nested(KpiCount)
+
+
+class KpiOut(KpiCounts):
+    start = fields.DateTime(allow_none=True, data_key="from")
+    end = fields.DateTime(allow_none=True, data_key="to")
+    by_category = fields.Dict(keys=fields.String(), values=fields.Nested(KpiCounts))
+    by_priority = fields.Dict(keys=fields.String(), values=fields.Nested(KpiCounts))
+
+
+class MemberOut(Schema):
+    username = fields.String()
+    open_escalations = fields.Integer()
+
+
+class GroupOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    active = fields.Boolean()
+    categories = fields.List(fields.String())
+    members = fields.List(fields.Nested(MemberOut))
+
+
+class GroupPage(Schema):
+    items = fields.List(fields.Nested(GroupOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+CATEGORY = fields.String(validate=[validate.Length(min=1, max=60), not_blank])
+
+
+class GroupIn(Schema):
+    code = fields.String(required=True, validate=GROUP_CODE)
+    name = text(120, required=True)
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    members = fields.List(fields.String(validate=USERNAME), load_default=list)
+    categories = fields.List(CATEGORY, load_default=list)
+
+
+class GroupPatch(Schema):
+    name = text(120)
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    active = fields.Boolean()
+
+
+class MemberIn(Schema):
+    username = fields.String(required=True, validate=USERNAME)
+
+
+class CategoriesIn(Schema):
+    categories = fields.List(CATEGORY, required=True)
+
+
+class NotificationArgs(PageArgs):
+    unread = fields.Boolean(load_default=False)
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    recipient = fields.String()
+    kind = fields.String()
+    number = fields.String(allow_none=True)
+    escalation_id = fields.Integer(allow_none=True)
+    message = fields.String()
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    read = fields.Function(lambda n: n.read_at is not None)
+
+
+class NotificationPage(Schema):
+    items = fields.List(fields.Nested(NotificationOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    unread = fields.Integer()
+
+
+class MarkedOut(Schema):
+    marked = fields.Integer()

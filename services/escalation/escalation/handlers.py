@@ -1,3 +1,0 @@
-"""What escalation does on each event, inside one unit of work (the caller commits)."""
-
-EVENT_HANDLERS: dict = {}
