@@ -1,6 +1,7 @@
 """Passwords (argon2), signed expiring tokens, login with lockout, demo accounts."""
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -11,6 +12,7 @@ from servicedesk_common.errors import Unauthorized
 from servicedesk_common.identity import Identity
 
 from . import domain
+from .adapters import GatewayUnitOfWork
 from .models import User
 
 _hasher = PasswordHasher()
@@ -87,3 +89,34 @@ def ensure_demo_accounts(password: str, *, uow) -> int:
                                failed_logins=0, created_at=datetime.now(UTC)))
             created += 1
     return created
+
+
+class AccountCheck:
+    """A token proves a login; whether the account is still active, and its role now, come
+    from the database (remembered for `ttl` seconds per process), so a deactivated account or
+    a changed role takes effect within that time rather than when the token expires."""
+
+    def __init__(self, sessions, *, ttl: float, clock=time.monotonic):
+        self.sessions = sessions
+        self.ttl = ttl
+        self.clock = clock
+        self.entries: dict[str, tuple[float, dict | None]] = {}
+
+    def current(self, identity: Identity) -> Identity | None:
+        now = self.clock()
+        hit = self.entries.get(identity.username)
+        if hit is None or hit[0] <= now:
+            with GatewayUnitOfWork(self.sessions, producer="gateway") as uow:
+                user = uow.users.get(identity.username)
+                view = user_view(user) if user is not None else None
+            if len(self.entries) > 10000:
+                self.entries.clear()
+            hit = self.entries[identity.username] = (now + self.ttl, view)
+        view = hit[1]
+        if view is None or not view["active"]:
+            return None
+        return Identity(username=view["username"], role=view["role"], group=view["group"],
+                        email=view["email"], name=view["name"])
+
+    def forget(self, username: str) -> None:
+        self.entries.pop(username, None)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+from urllib.parse import quote
 
 import urllib3
 from flask import Response, request
 
-from servicedesk_common.errors import Unavailable, error_body
+from servicedesk_common.errors import HTTP_CODES, Unavailable, error_body
 from servicedesk_common.identity import HEADER as IDENTITY_HEADER
 from servicedesk_common.identity import Identity, sign_identity
 from servicedesk_common.web import REQUEST_ID_HEADER
@@ -29,6 +30,7 @@ ROUTES = [
 ]
 
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "If-None-Match")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Location",
                               "Cache-Control", "Allow", "Retry-After")
 
@@ -43,11 +45,15 @@ def service_for(path: str) -> str | None:
 class ServiceClient:
     """Keep-alive connections to every service, with timeouts; never a hang, never a 500."""
 
-    def __init__(self, service_urls: dict[str, str], secret: str, *, timeout: float = 15.0):
+    def __init__(self, service_urls: dict[str, str], secret: str, *, timeout: float = 15.0,
+                 connect_timeout: float = 2.0, pool_size: int = 16):
         self.service_urls = {name: url.rstrip("/") for name, url in service_urls.items() if url}
         self.secret = secret
-        self.pool = urllib3.PoolManager(num_pools=16, maxsize=16, retries=False,
-                                        timeout=urllib3.Timeout(connect=2.0, read=timeout))
+        # One keep-alive pool per service, `pool_size` idle connections kept; a busy moment
+        # opens extra ones rather than wait (never a hang).
+        self.pool = urllib3.PoolManager(num_pools=16, maxsize=pool_size,
+                                        retries=False, timeout=urllib3.Timeout(
+                                            connect=connect_timeout, read=timeout))
 
     def headers(self, identity: Identity | None, request_id: str | None) -> dict:
         headers = {REQUEST_ID_HEADER: request_id or ""}
@@ -85,9 +91,19 @@ class ServiceClient:
     def forward(self, service: str, identity: Identity | None, request_id: str | None) -> Response:
         headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS
                    if name in request.headers}
-        upstream = self.call(service, request.method, request.path, identity=identity,
-                             request_id=request_id, body=request.get_data() or None,
-                             headers=headers, query=request.query_string.decode())
+        upstream = self.call(service, request.method, quote(request.path, safe=_PATH_SAFE),
+                             identity=identity, request_id=request_id,
+                             body=request.get_data() or None, headers=headers,
+                             query=request.query_string.decode())
+        if upstream.status >= 400 and not (upstream.headers.get("Content-Type") or "") \
+                .startswith("application/json"):
+            # Never hand on an HTML error page: the contract's shape, same status.
+            log.warning("event=service_non_json_error service=%s status=%s", service,
+                        upstream.status)
+            code = HTTP_CODES.get(upstream.status, "error")
+            return Response(json.dumps(error_body(code, f"The {service} service answered "
+                                                  f"{upstream.status}.")),
+                            status=upstream.status, mimetype="application/json")
         response = Response(upstream.data, status=upstream.status)
         for name in FORWARDED_RESPONSE_HEADERS:
             if name in upstream.headers:

@@ -44,3 +44,16 @@ class UserPatch(Schema):
     name = fields.String(allow_none=True, validate=validate.Length(max=120))
     email = fields.Email(allow_none=True)
     active = fields.Boolean()
+
+
+class UserListArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    role = fields.String(validate=validate.OneOf(ROLES))
+
+
+class UserPage(Schema):
+    items = fields.List(fields.Nested(UserOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
