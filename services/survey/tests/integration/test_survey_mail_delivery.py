@@ -1,0 +1,106 @@
+"""Mails to the client through a real SMTP server (aiosmtpd): what arrives, and that a server
+that is down delays mails without losing or doubling any."""
+from __future__ import annotations
+
+import email
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from servicedesk_common.bus import wait_until
+from servicedesk_common.testing import free_port
+
+
+class Received:
+    """aiosmtpd handler: keeps every message the server accepted."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    def about(self, number: str) -> list[Message]:
+        return [m for m in self.messages if number in m["Subject"]]
+
+
+@pytest.fixture
+def smtp_port(monkeypatch):
+    port = free_port()
+    monkeypatch.setenv("SERVICEDESK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SERVICEDESK_SMTP_PORT", str(port))
+    monkeypatch.setenv("SERVICEDESK_SMTP_FROM", "Service Desk <servicedesk@madiunkota.go.id>")
+    monkeypatch.setenv("SERVICEDESK_PUBLIC_URL", "https://desk.example.go.id")
+    monkeypatch.setenv("SERVICEDESK_MAIL_POLL_SECONDS", "0.1")
+    monkeypatch.setenv("SERVICEDESK_MAIL_RETRY_SECONDS", "0.2")
+    monkeypatch.setenv("SERVICEDESK_MAIL_RETRY_MAX_SECONDS", "0.5")
+    return port
+
+
+def start_smtp(port: int) -> tuple[Controller, Received]:
+    received = Received()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, received
+
+
+def body(message: Message) -> str:
+    return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+
+
+def test_client_receives_ticket_received_and_closure_mails(start_surveys, smtp_port):
+    controller, received = start_smtp(smtp_port)
+    try:
+        surveys = start_surveys()
+        surveys.created("INC-2026-710001", tracking_token="trk-Abc_123",
+                        guest_email="sari@madiunkota.go.id")
+        surveys.publish("escalation.resolved", "INC-2026-710001", solution="Switch diganti.",
+                        by="tech-network-1", escalation_id=3)
+        surveys.publish("ticket.replied", "INC-2026-710001", body="Teknisi menuju lokasi.",
+                        internal=False, by="operator1", by_role="operator", reply_id=7)
+        surveys.publish("ticket.replied", "INC-2026-710001", body="Catatan internal",
+                        internal=True, by="operator1", by_role="operator", reply_id=8)
+        surveys.closed("INC-2026-710001", resolution=None, guest_email=None)
+        token = surveys.token("INC-2026-710001")
+        assert wait_until(lambda: len(received.about("INC-2026-710001")) == 3, 15), \
+            [m["Subject"] for m in received.messages]
+    finally:
+        controller.stop()
+
+    receipt, reply, closing = received.about("INC-2026-710001")
+    assert receipt["To"] == "sari@madiunkota.go.id"
+    assert receipt["From"] == "Service Desk <servicedesk@madiunkota.go.id>"
+    assert receipt["Subject"] == "[INC-2026-710001] Laporan Anda telah kami terima"
+    assert ("https://desk.example.go.id/lacak?number=INC-2026-710001&token=trk-Abc_123"
+            in body(receipt))
+    assert "Teknisi menuju lokasi." in body(reply) and "Catatan internal" not in body(reply)
+    assert "survei" in closing["Subject"].lower()
+    closing_text = body(closing)
+    assert f"https://desk.example.go.id/survei/{token}" in closing_text
+    assert "Switch diganti." in closing_text  # level 2's solution when closing names none
+    assert all(m.status == "sent" for m in surveys.mails("INC-2026-710001"))
+
+
+def test_mails_wait_while_the_server_is_down_and_arrive_once_when_it_is_back(
+        start_surveys, smtp_port):
+    surveys = start_surveys()
+    for n in (1, 2, 3):
+        surveys.created(f"INC-2026-72000{n}")
+    surveys.closed("INC-2026-720001")
+    surveys.token("INC-2026-720001")
+    assert wait_until(lambda: any(m.attempts >= 2 for m in surveys.mails()), 10)
+    waiting = surveys.mails()
+    assert len(waiting) == 4 and all(m.status == "pending" for m in waiting)
+    assert any("refused" in (m.last_error or "").lower() for m in waiting)
+
+    controller, received = start_smtp(smtp_port)  # the server comes back
+    try:
+        assert wait_until(lambda: all(m.status == "sent" for m in surveys.mails()), 15)
+        wait_until(lambda: False, 1.0)  # time for any duplicate to show up
+    finally:
+        controller.stop()
+    subjects = sorted(m["Subject"] for m in received.messages)
+    assert len(subjects) == 4 and len(set(subjects)) == 4  # every mail, each once
+    assert sum("INC-2026-720001" in s for s in subjects) == 2
