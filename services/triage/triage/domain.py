@@ -1,6 +1,10 @@
-"""Triage rules: the catalog of SOP-Dinkominfo-001 and the priority matrix."""
+"""Triage rules: the catalog of SOP-Dinkominfo-001, classification checks and the priority
+matrix. Plain data in, plain data out."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 
 
@@ -24,6 +28,7 @@ TICKET_TYPES = [
     {"code": "access_request", "name": "Permintaan Akses"},
     {"code": "other", "name": "Lainnya"},
 ]
+TYPE_CODES = [t["code"] for t in TICKET_TYPES]
 
 # category -> detail -> services (DOMAIN.md "Ticket types and the service catalog")
 DEFAULT_CATALOG = {
@@ -52,7 +57,8 @@ DEFAULT_CATALOG = {
     },
 }
 
-# Which categories the recording form (FRM-002) offers for each type.
+# Which categories the recording form (FRM-002) offers for each type: the seed of the
+# catalog_types table, which an admin edits afterwards.
 TYPE_CATEGORIES = {
     "incident": ["Aplikasi", "Jaringan", "Hardware", "Data"],
     "service_request": ["Aplikasi", "Jaringan", "Data"],
@@ -60,13 +66,63 @@ TYPE_CATEGORIES = {
     "other": ["Lainnya"],
 }
 
-
 # Types outside the incident catalog take one category of their own (form FRM-002).
 TYPE_ONLY_CATEGORIES = {"Akses": "access_request", "Lainnya": "other"}
 
 
 def service_code(name: str) -> str:
-    return name.lower().replace(" ", "-")
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class CatalogData:
+    """The catalog as plain data: which categories each type offers, and the service tree."""
+    types: dict[str, list[str]]  # type code -> categories
+    tree: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # cat -> detail -> names
+
+    def services_of(self, category: str) -> list[str]:
+        return [s for names in self.tree.get(category, {}).values() for s in names]
+
+    def categories(self) -> list[str]:
+        known = list(self.tree)
+        for offered in self.types.values():
+            known += [c for c in offered if c not in known]
+        return known
+
+
+DEFAULT_CATALOG_DATA = CatalogData(types=TYPE_CATEGORIES, tree=DEFAULT_CATALOG)
+
+
+def resolve_service(catalog: CatalogData, category: str | None, service: str | None) -> str | None:
+    """A service may be named by its name or its code; the name is what tickets keep."""
+    if not service or not category:
+        return service
+    for name in catalog.services_of(category):
+        if service in (name, service_code(name)):
+            return name
+    return service
+
+
+def check_classification(catalog: CatalogData, *, type: str | None, category: str | None,
+                         service: str | None) -> dict[str, list[str]]:
+    """Errors per field: an unknown type, category or service, a category the type does not
+    offer, or a service outside its category. Empty when the classification is valid."""
+    if type is not None and type not in catalog.types:
+        return {"type": [f"Unknown type {type!r}; choose one of {', '.join(catalog.types)}."]}
+    if category not in catalog.categories():
+        return {"category": [f"Unknown category {category!r}; choose one of "
+                             f"{', '.join(catalog.categories())}."]}
+    offered = catalog.types.get(type or "incident", [])
+    if category not in offered:
+        return {"category": [f"Category {category!r} is not offered for type "
+                             f"{type or 'incident'!r}; choose one of {', '.join(offered)}."]}
+    if service:
+        services = catalog.services_of(category)
+        if resolve_service(catalog, category, service) not in services:
+            if not services:
+                return {"service": [f"Category {category!r} has no services; leave it empty."]}
+            return {"service": [f"{service!r} is not a service of category {category!r}."]}
+    return {}
 
 
 def priority_for(urgency: str | None, impact: str | None, matrix=DEFAULT_MATRIX) -> int | None:
@@ -96,18 +152,20 @@ def validate_matrix(matrix: dict) -> dict[str, list[str]]:
     return errors
 
 
-def check_classification(catalog: dict, *, category: str | None, service: str | None) -> dict:
-    """Errors per field: an unknown category, or a service that is not in its category."""
-    if category in TYPE_ONLY_CATEGORIES:
-        return {}
-    if category not in catalog:
-        known = sorted(catalog) + sorted(TYPE_ONLY_CATEGORIES)
-        return {"category": [f"Unknown category {category!r}; choose one of "
-                             f"{', '.join(known)}."]}
-    if service and service not in services_of(catalog, category):
-        return {"service": [f"{service!r} is not a service of category {category!r}."]}
-    return {}
+@dataclass
+class Priority:
+    """What the classification's priority is: the matrix's answer unless an operator
+    overrode it (with a reason)."""
+    computed: int | None
+    override: int | None = None
+    reason: str | None = None
+
+    @property
+    def value(self) -> int | None:
+        return self.override if self.override is not None else self.computed
 
 
-def services_of(catalog: dict, category: str) -> list[str]:
-    return [s for services in catalog.get(category, {}).values() for s in services]
+def newer(versions: dict, name: str, at: str) -> bool:
+    """Unordered delivery: a change older than the one a field already holds is ignored."""
+    held = versions.get(name)
+    return held is None or datetime.fromisoformat(held) <= datetime.fromisoformat(at)

@@ -13,9 +13,20 @@ class Base(DeclarativeBase):
     pass
 
 
+class CatalogType(Base):
+    """A ticket type and the categories the recording form offers for it."""
+    __tablename__ = "catalog_types"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    categories: Mapped[list] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CatalogService(Base):
     __tablename__ = "catalog_services"
-    __table_args__ = (UniqueConstraint("category", "name"),)
+    __table_args__ = (UniqueConstraint("category", "name"),
+                      UniqueConstraint("code", name="uq_catalog_services_code"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(60), index=True)
@@ -55,6 +66,8 @@ class Classification(Base):
     channel: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Events arrive unordered: when each field was last set (ISO text), so older changes lose.
+    versions: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Recategorisation(Base):
@@ -66,5 +79,19 @@ class Recategorisation(Base):
     to_category: Mapped[str | None] = mapped_column(String(60))
     from_service: Mapped[str | None] = mapped_column(String(120))
     to_service: Mapped[str | None] = mapped_column(String(120))
+    by: Mapped[str | None] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PriorityOverride(Base):
+    """An operator's override of the matrix's priority, with who, when and why."""
+    __tablename__ = "priority_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), index=True)
+    computed_priority: Mapped[int | None] = mapped_column(Integer)
+    from_priority: Mapped[int | None] = mapped_column(Integer)
+    to_priority: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
     by: Mapped[str | None] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(UtcDateTime)

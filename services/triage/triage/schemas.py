@@ -1,5 +1,14 @@
 """Triage's API in and out."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from .domain import validate_matrix
+
+NAME = validate.Length(min=1, max=60)
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
 
 
 class ServiceOut(Schema):
@@ -28,13 +37,66 @@ class CatalogOut(Schema):
     categories = fields.List(fields.Nested(CategoryOut))
 
 
+class CatalogServiceOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    category = fields.String()
+    detail = fields.String()
+    position = fields.Integer()
+    active = fields.Boolean()
+
+
+class CatalogServiceArgs(Schema):
+    include_inactive = fields.Boolean(load_default=False)
+
+
+class CatalogServiceIn(Schema):
+    category = fields.String(required=True, validate=[NAME, _not_blank])
+    detail = fields.String(required=True, validate=[NAME, _not_blank])
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=120), _not_blank])
+    code = fields.String(validate=validate.Regexp(
+        r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lower-case letters, digits and single dashes."))
+    position = fields.Integer(validate=validate.Range(min=0, max=100000))
+
+
+class CatalogServicePatch(Schema):
+    category = fields.String(validate=[NAME, _not_blank])
+    detail = fields.String(validate=[NAME, _not_blank])
+    name = fields.String(validate=[validate.Length(min=1, max=120), _not_blank])
+    position = fields.Integer(validate=validate.Range(min=0, max=100000))
+    active = fields.Boolean()
+
+    @validates_schema
+    def _something(self, data, **_kw):
+        if not data:
+            raise ValidationError("Give at least one of category, detail, name, position, "
+                                  "active.", field_name="_schema")
+
+
+class CatalogTypeIn(Schema):
+    name = fields.String(validate=[NAME, _not_blank])
+    categories = fields.List(fields.String(validate=[NAME, _not_blank]), required=True,
+                             validate=validate.Length(min=1, max=50))
+
+
 class MatrixRow(Schema):
-    high = fields.Integer(required=True)
-    medium = fields.Integer(required=True)
-    low = fields.Integer(required=True)
+    high = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
+    medium = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
+    low = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
 
 
 class MatrixSchema(Schema):
+    """urgency -> impact -> priority. Errors name the cell: {"high.low": [...]}."""
     high = fields.Nested(MatrixRow, required=True)
     medium = fields.Nested(MatrixRow, required=True)
     low = fields.Nested(MatrixRow, required=True)
+
+    @pre_load
+    def _check_cells(self, data, **_kw):
+        if not isinstance(data, dict):
+            raise ValidationError("Send an object: urgency -> impact -> priority.",
+                                  field_name="_schema")
+        errors = validate_matrix(data)
+        if errors:
+            raise ValidationError(errors)
+        return data
