@@ -11,5 +11,7 @@ OUTBOX_PUBLISHED = Counter("servicedesk_outbox_published_total", "Outbox rows pu
                            ["service"])
 OUTBOX_BACKLOG = Gauge("servicedesk_outbox_backlog", "Outbox rows not yet published",
                        ["service"])
+QUEUE_DEPTH = Gauge("servicedesk_queue_messages", "Messages ready in the service's queue",
+                    ["service"])
 DLQ_DEPTH = Gauge("servicedesk_dlq_messages", "Messages waiting in the dead-letter queue",
                   ["service"])

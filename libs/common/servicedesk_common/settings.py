@@ -75,6 +75,7 @@ class Settings:
     prefetch: int
     log_level: str
     service_urls: dict[str, str] = field(default_factory=dict)
+    queue_report_seconds: float = 30.0  # how often a worker logs its queue and DLQ depths
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -98,6 +99,7 @@ class Settings:
             prefetch=env_int("SERVICEDESK_PREFETCH", 20),
             log_level=env("SERVICEDESK_LOG_LEVEL", "INFO").upper(),
             service_urls={name: env(f"SERVICEDESK_{name.upper()}_URL", "") for name in SERVICES},
+            queue_report_seconds=env_float("SERVICEDESK_QUEUE_REPORT_SECONDS", 30.0),
         )
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 
+from . import metrics
 from .alive import heartbeat
-from .bus import Consumer, Publisher, Relay, Topology
+from .bus import Consumer, Publisher, Relay, Topology, connect
 from .db import UnitOfWork, make_engine, session_factory
 from .events import Envelope
 from .logs import configure_logging
-from .outbox import OutboxWaker
+from .outbox import OutboxWaker, unsent_count
 from .settings import Settings
 from .subscriptions import SUBSCRIPTIONS
 
@@ -67,7 +69,8 @@ class Worker:
     def start(self) -> None:
         targets = [("consumer", self.consumer.run), ("relay", self.relay.run),
                    ("heartbeat", lambda: heartbeat(self.settings, self.consumer.connected,
-                                                   self.stop))]
+                                                   self.stop)),
+                   ("depths", self._report_depths_loop)]
         targets += [(f"loop-{i}", lambda loop=loop: loop(self.stop))
                     for i, loop in enumerate(self.loops)]
         for name, target in targets:
@@ -87,12 +90,45 @@ class Worker:
                 self.stop.set()
         return run
 
+    def report_depths(self) -> dict[str, int] | None:
+        """Queue, DLQ and outbox depths as a log line and gauges (None when unavailable)."""
+        service = self.settings.service
+        queue, dlq = self.topology.queue(service), self.topology.dlq(service)
+        try:
+            connection = connect(self.settings.amqp_url, name=f"{queue}.depths")
+            try:
+                channel = connection.channel()
+                depths = {name: channel.queue_declare(q, passive=True).method.message_count
+                          for name, q in (("queue", queue), ("dlq", dlq))}
+            finally:
+                if connection.is_open:
+                    connection.close()
+            depths["outbox_unsent"] = unsent_count(self.sessions)
+        except Exception as exc:  # noqa: BLE001 - a report must never stop the worker
+            log.warning("event=depths_unavailable service=%s error=%r", service, exc)
+            return None
+        metrics.QUEUE_DEPTH.labels(service).set(depths["queue"])
+        metrics.DLQ_DEPTH.labels(service).set(depths["dlq"])
+        metrics.OUTBOX_BACKLOG.labels(service).set(depths["outbox_unsent"])
+        level = logging.WARNING if depths["dlq"] else logging.INFO
+        log.log(level, "event=depths service=%s queue=%d dlq=%d outbox_unsent=%d", service,
+                depths["queue"], depths["dlq"], depths["outbox_unsent"])
+        return depths
+
+    def _report_depths_loop(self) -> None:
+        while not self.stop.wait(self.settings.queue_report_seconds):
+            self.report_depths()
+
     def request_stop(self, *_args) -> None:
         self.stop.set()
 
     def join(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
         for thread in self.threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():  # a daemon thread: it dies with the process, but say so
+                log.warning("event=worker_thread_still_running service=%s thread=%s",
+                            self.settings.service, thread.name)
         self.engine.dispose()
         log.info("event=worker_stopped service=%s", self.settings.service)
 
