@@ -40,7 +40,7 @@ ERROR_TEXT = {
 }
 
 
-PAGE_MODULES = ("client",)
+PAGE_MODULES = ("client", "survey")
 
 
 def register_pages(app: Flask) -> None:
