@@ -90,6 +90,12 @@ def on_survey_sent(event: Envelope, *, uow) -> None:
         return
     if not (ticket.survey or {}).get("status") == "answered":
         ticket.survey = {"status": "sent", "score": None, "url": payload.get("url")}
+        if payload.get("url"):  # the closing reply to the client carries the survey link
+            ticket.replies.append(Reply(
+                author="service desk", author_role="system", internal=False, kind="survey",
+                created_at=_parse(payload.get("at")),
+                body="Tiket ini sudah selesai. Mohon bantu kami dengan mengisi survei kepuasan "
+                     f"layanan: {payload['url']}"))
     uow.tickets.record(ticket, what="survey_sent", by="survey", source="survey",
                        at=_parse(payload.get("at")), to_value=payload.get("url"))
 
@@ -103,6 +109,14 @@ def on_survey_submitted(event: Envelope, *, uow) -> None:
                      "score": payload.get("score"), "follow_up": payload.get("follow_up")}
     uow.tickets.record(ticket, what="survey_answered", by="survey", source="survey",
                        at=_parse(payload.get("at")), to_value=payload.get("score"))
+    if payload.get("follow_up"):  # a mean of 2.5 or less: the supervisor follows up
+        ticket.replies.append(Reply(
+            author="survey", author_role="system", internal=True, kind="follow_up",
+            created_at=_parse(payload.get("at")),
+            body=f"Skor survei kepuasan {payload.get('score')} (2,5 atau kurang): perlu tindak "
+                 "lanjut Kepala Seksi."))
+        uow.tickets.record(ticket, what="survey_follow_up", by="survey", source="survey",
+                           at=_parse(payload.get("at")), to_value=payload.get("score"))
 
 
 def on_article_used(event: Envelope, *, uow) -> None:
