@@ -136,6 +136,17 @@ class Publisher:
                 log.debug("event=unrouted type=%s message_id=%s", envelope.type,
                           envelope.message_id)
 
+    def keep_alive(self) -> None:
+        """Serve heartbeats while idle: a blocking connection does so only when called, and the
+        broker drops a connection that missed two of them (the next publish would fail)."""
+        if self._connection is None or not self._connection.is_open:
+            return
+        try:
+            self._connection.process_data_events(time_limit=0)
+        except Exception as exc:  # noqa: BLE001 - reconnect at the next publish
+            log.info("event=publisher_connection_lost service=%s error=%r", self.service, exc)
+            self.close()
+
     def close(self) -> None:
         if self._connection is not None and self._connection.is_open:
             try:
@@ -288,6 +299,7 @@ class Relay:
                 continue
             if published < self.batch:
                 self.waker.wait(self.stop)
+                self.publisher.keep_alive()
         self.publisher.close()
         self.waker.close()
 

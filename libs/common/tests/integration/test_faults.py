@@ -1,8 +1,10 @@
 """Faults the spine survives, each on the real broker."""
 import logging
+import time
 
 import pytest
 
+from servicedesk_common import bus
 from servicedesk_common.bus import Publisher
 from servicedesk_common.outbox import relay_once
 
@@ -78,3 +80,26 @@ def test_a_consumer_whose_connection_the_broker_closes_reconnects_and_goes_on(
     spine.eventually(lambda: spine.effects("INC-AFTER-CLOSE") == 1,
                      "the consumer did not go on after reconnecting")
     assert any("consumer_disconnected" in r.getMessage() for r in caplog.records)
+
+
+def test_an_idle_relay_keeps_its_broker_connection_alive(spine, caplog, monkeypatch):
+    caplog.set_level(logging.INFO)
+    heartbeat = 1  # seconds; the broker drops a connection after about two missed heartbeats
+    original = bus.connection_parameters
+
+    def short_heartbeat(url, **kw):
+        params = original(url, **kw)
+        params.heartbeat = heartbeat
+        return params
+
+    monkeypatch.setattr(bus, "connection_parameters", short_heartbeat)
+    spine.start_worker()
+    spine.write("INC-BEFORE-IDLE")
+    spine.eventually(lambda: spine.effects("INC-BEFORE-IDLE") == 1, "not handled")
+
+    time.sleep(heartbeat * 5)  # idle, far past the broker's heartbeat timeout
+    spine.write("INC-AFTER-IDLE")
+
+    spine.eventually(lambda: spine.effects("INC-AFTER-IDLE") == 1, "not handled after idling")
+    assert not [r.getMessage() for r in caplog.records
+                if "relay_failed" in r.getMessage() or "connection_lost" in r.getMessage()]
