@@ -1,0 +1,86 @@
+"""The contract's "who" column as the gateway applies it before a call reaches a service."""
+import pytest
+
+from gateway.access import POLICY, refusal, rule_for
+from servicedesk_common.identity import ROLES, STAFF, Identity
+
+
+def who(role: str | None) -> Identity | None:
+    return Identity(username=f"someone-{role}", role=role) if role else None
+
+
+@pytest.mark.parametrize("method,path", [
+    ("POST", "/api/v1/auth/login"), ("POST", "/api/v1/tickets"), ("GET", "/api/v1/catalog"),
+    ("GET", "/api/v1/priority-matrix"), ("GET", "/api/v1/track/INC-2026-000001"),
+    ("POST", "/api/v1/track/INC-2026-000001/replies"), ("GET", "/api/v1/surveys/abc"),
+    ("POST", "/api/v1/surveys/abc"), ("GET", "/api/v1/kb/articles"),
+])
+def test_public_routes_let_anonymous_callers_through(method, path):
+    assert refusal(rule_for(method, path), None, has_token=False) is None
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/api/v1/auth/me"), ("GET", "/api/v1/tickets"),
+    ("GET", "/api/v1/tickets/INC-2026-000001"), ("PATCH", "/api/v1/tickets/INC-2026-000001"),
+    ("GET", "/api/v1/tickets/INC-2026-000001/history"), ("GET", "/api/v1/groups"),
+    ("PUT", "/api/v1/priority-matrix"), ("GET", "/api/v1/users"),
+    ("GET", "/api/v1/reports/kpi"),
+])
+def test_routes_for_users_refuse_anonymous_callers_with_401(method, path):
+    assert refusal(rule_for(method, path), None, has_token=False) == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_admin_may_change_the_priority_matrix(role):
+    expected = None if role == "admin" else 403
+    assert refusal(rule_for("PUT", "/api/v1/priority-matrix"), who(role),
+                   has_token=False) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_only_routes_refuse_clients_and_admit_every_staff_role(role):
+    rule = rule_for("GET", "/api/v1/tickets/INC-2026-000001/history")
+    assert refusal(rule, who(role), has_token=False) == (None if role in STAFF else 403)
+
+
+@pytest.mark.parametrize("role,expected", [("operator", None), ("supervisor", None),
+                                           ("technician", 403), ("client", 403),
+                                           ("knowledge_manager", 403), ("admin", 403)])
+def test_patching_a_ticket_is_for_operators_and_supervisors(role, expected):
+    assert refusal(rule_for("PATCH", "/api/v1/tickets/REQ-2026-000007"), who(role),
+                   has_token=False) == expected
+
+
+def test_a_guest_holding_a_tracking_token_may_upload_attachments_but_not_without_it():
+    rule = rule_for("POST", "/api/v1/tickets/INC-2026-000001/attachments")
+    assert refusal(rule, None, has_token=True) is None
+    assert refusal(rule, None, has_token=False) == 401
+    assert refusal(rule_for("GET", "/api/v1/tickets/INC-2026-000001"), None,
+                   has_token=True) == 401
+
+
+def test_owner_routes_admit_any_user_and_leave_the_owner_check_to_the_service():
+    rule = rule_for("POST", "/api/v1/tickets/INC-2026-000001/replies")
+    assert all(refusal(rule, who(role), has_token=False) is None for role in ROLES)
+
+
+def test_surveys_list_and_a_survey_link_are_different_routes():
+    assert refusal(rule_for("GET", "/api/v1/surveys"), who("client"), has_token=False) == 403
+    assert refusal(rule_for("GET", "/api/v1/surveys/tok-123"), None, has_token=False) is None
+
+
+def test_head_is_judged_like_get_and_a_trailing_slash_changes_nothing():
+    assert rule_for("HEAD", "/api/v1/groups") == rule_for("GET", "/api/v1/groups")
+    assert rule_for("GET", "/api/v1/groups/") == rule_for("GET", "/api/v1/groups")
+
+
+def test_routes_outside_the_table_are_left_to_their_service():
+    assert rule_for("GET", "/api/v1/notifications") is None
+    assert rule_for("DELETE", "/api/v1/tickets/INC-2026-000001") is None
+    assert refusal(None, None, has_token=False) is None
+
+
+def test_every_row_of_the_table_is_reachable_by_its_own_example_path():
+    for method, pattern, rule in POLICY:
+        example = "/api/v1" + pattern.replace("[^/]+", "x1")
+        assert rule_for(method, example) == rule, (method, pattern)
