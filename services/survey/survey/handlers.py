@@ -100,7 +100,8 @@ def on_ticket_closed(event: Envelope, *, uow) -> None:
     if not email:
         log.info("event=mail_skipped kind=closed ticket=%s reason=no_address", number)
         return
-    solution = payload.get("resolution") or (contact.solution if contact else None)
+    solution = payload.get("resolution") or payload.get("solution") \
+        or (contact.solution if contact else None)
     subject, body = mails.closed(number=number, title=survey.title, name=survey.contact_name,
                                  solution=solution, survey_url=url, expires_at=expires_at)
     uow.mails.queue(key=f"closed:{number}:{survey.sends}", kind="closed", number=number,
