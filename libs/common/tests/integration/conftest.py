@@ -2,11 +2,14 @@
 ticket.created, records an effect per event in a table of its own, and relays its outbox."""
 from __future__ import annotations
 
+import json
+import re
 import socket
 import subprocess
 import threading
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import replace
 from urllib.parse import urlparse
 
@@ -222,6 +225,30 @@ class BrokerAdmin:
     @staticmethod
     def close(pid: str) -> None:
         rabbitmqctl("close_connection", pid, "closed by a servicedesk fault test")
+
+    @staticmethod
+    def listing(what: str, prefix: str, *columns: str) -> dict[str, dict]:
+        """`rabbitmqctl list_<what>` of this test's objects (by name prefix), keyed by name."""
+        rows = json.loads(rabbitmqctl(f"list_{what}", "name", *columns, "--formatter", "json"))
+        return {row["name"]: row for row in rows if row["name"].startswith(prefix + ".")}
+
+    @staticmethod
+    def bindings(prefix: str) -> set[tuple[str, str, str]]:
+        rows = json.loads(rabbitmqctl("list_bindings", "source_name", "destination_name",
+                                      "routing_key", "--formatter", "json"))
+        return {(r["source_name"], r["destination_name"], r["routing_key"]) for r in rows
+                if r["destination_name"].startswith(prefix + ".")}
+
+    @contextmanager
+    def policy(self, queue: str, definition: dict):
+        """A policy on exactly this queue while the block runs."""
+        name = f"{queue}.test-policy"
+        rabbitmqctl("set_policy", "--apply-to", "queues", "--priority", "100", name,
+                    f"^{re.escape(queue)}$", json.dumps(definition))
+        try:
+            yield
+        finally:
+            rabbitmqctl("clear_policy", name)
 
 
 @pytest.fixture
