@@ -36,7 +36,7 @@ class Groups:
         self.session.flush()
 
     def active_flags(self) -> dict[str, bool]:
-        return dict(self.session.execute(select(Group.code, Group.active)).tuples())
+        return dict(self.session.execute(select(Group.code, Group.active)).all())
 
     def members(self, code: str) -> list[Member]:
         return list(self.session.execute(
@@ -63,7 +63,7 @@ class Groups:
             select(Member.group_code).where(Member.username == username)).scalars())
 
     def routes(self) -> dict[str, str]:
-        return dict(self.session.execute(select(Route.category, Route.group_code)).tuples())
+        return dict(self.session.execute(select(Route.category, Route.group_code)).all())
 
     def set_categories(self, code: str, categories: list[str], *, by: str, at: datetime) -> None:
         """Exactly these categories go to `code` (taken from any other group); others leave."""
@@ -82,7 +82,7 @@ class Groups:
         counts = dict(self.session.execute(
             select(Escalation.assignee, func.count()).where(
                 Escalation.state == State.OPEN.value, Escalation.assignee.in_(usernames))
-            .group_by(Escalation.assignee)).tuples())
+            .group_by(Escalation.assignee)).all())
         return {name: counts.get(name, 0) for name in usernames}
 
 
@@ -142,7 +142,7 @@ class Escalations:
             TicketView.resolution_due_at.asc().nulls_last(),
             func.coalesce(TicketView.priority, Escalation.priority).asc().nulls_last(),
             Escalation.assigned_at, Escalation.id,
-        ).offset((page - 1) * per_page).limit(per_page)).tuples().all()
+        ).offset((page - 1) * per_page).limit(per_page)).all()
         return rows, total
 
     def kpi_links(self, start: datetime | None, end: datetime | None) -> list[Link]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from servicedesk_common.identity import TECHNICIAN
@@ -33,15 +33,15 @@ class Link:
 
 def period_bounds(start: date | datetime | None, end: date | datetime | None
                   ) -> tuple[datetime | None, datetime | None]:
-    """[from, to) as aware datetimes. A bare `to` date counts the whole of that day; naive
+    """[from, to) as aware UTC datetimes. A bare `to` date counts the whole of that day; naive
     datetimes are taken as UTC."""
     def aware(moment: date | datetime | None, *, end_of_day: bool) -> datetime | None:
         if moment is None:
             return None
         if not isinstance(moment, datetime):
             day = moment + timedelta(days=1) if end_of_day else moment
-            return datetime.combine(day, time.min, tzinfo=OFFICE_ZONE)
-        return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+            return datetime.combine(day, time.min, tzinfo=OFFICE_ZONE).astimezone(UTC)
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware(start, end_of_day=False), aware(end, end_of_day=True)
 
 

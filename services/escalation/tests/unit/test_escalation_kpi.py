@@ -59,7 +59,7 @@ def test_no_escalations_gives_no_shares_rather_than_an_error():
 
 def test_a_bare_to_date_includes_that_whole_office_day():
     start, end = period_bounds(date(2026, 11, 1), date(2026, 11, 30))
-    assert start.isoformat() == "2026-11-01T00:00:00+07:00"
-    assert end.isoformat() == "2026-12-01T00:00:00+07:00"
+    assert start.isoformat() == "2026-10-31T17:00:00+00:00"  # midnight in Madiun (WIB)
+    assert end.isoformat() == "2026-11-30T17:00:00+00:00"
     naive_start, _ = period_bounds(datetime(2026, 11, 1, 9, 0), None)
     assert naive_start.utcoffset().total_seconds() == 0

@@ -1,9 +1,18 @@
 """Who gets an escalated ticket, and who may act on it: the pure rules."""
 from datetime import UTC, datetime, timedelta
 
-from escalation.domain import (DEFAULT_GROUPS, Candidate, assignee_errors, least_loaded,
-                               may_move, may_resolve, message, queue_scope, route_errors,
-                               sla_recipients)
+from escalation.domain import (
+    DEFAULT_GROUPS,
+    Candidate,
+    assignee_errors,
+    least_loaded,
+    may_move,
+    may_resolve,
+    message,
+    queue_scope,
+    route_errors,
+    sla_recipients,
+)
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 ROUTES = {g_cat: g["code"] for g in DEFAULT_GROUPS for g_cat in g["categories"]}
