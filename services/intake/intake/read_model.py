@@ -59,10 +59,12 @@ def on_escalation_resolved(event: Envelope, *, uow) -> None:
     if payload.get("escalation_id") is not None:
         _update_escalation(ticket, payload["escalation_id"], state="resolved",
                            outcome="resolved", solution=payload.get("solution"),
-                           resolved_at=payload.get("at"))
+                           resolved_at=payload.get("at"), outcome_by=payload.get("by"),
+                           outcome_at=payload.get("at"))
     moment = _parse(payload.get("at"))
-    ticket.replies.append(Reply(author=payload.get("by"), author_role="technician"
-                                if payload.get("escalation_id") is not None else "operator",
+    ticket.replies.append(Reply(author=payload.get("by"), author_role=payload.get("by_role") or (
+                                "technician" if payload.get("escalation_id") is not None
+                                else "operator"),
                                 body=payload.get("solution") or "", internal=True,
                                 kind="solution", created_at=moment))
     _apply(ticket, {"solution": payload.get("solution"), "resolved_at": moment},
@@ -76,8 +78,10 @@ def on_escalation_reassigned(event: Envelope, *, uow) -> None:
         return
     kind = payload.get("kind") or "reassigned"
     if payload.get("escalation_id") is not None:
+        # `reason` stays the escalation form's; the move's own reason is the outcome's.
         _update_escalation(ticket, payload["escalation_id"], state=kind, outcome=kind,
-                           reason=payload.get("reason"))
+                           outcome_reason=payload.get("reason"), outcome_by=payload.get("by"),
+                           outcome_at=payload.get("at"), to_group=payload.get("to_group"))
     if _newer(ticket, "assignment", event):
         _apply(ticket, {"group": payload.get("to_group"), "assignee": payload.get("to_assignee")},
                by=payload.get("by"), source="escalation", uow=uow)
@@ -130,14 +134,24 @@ def on_article_used(event: Envelope, *, uow) -> None:
 
 
 def _upsert_escalation(ticket, escalation: dict) -> None:
-    entries = [e for e in (ticket.escalations or []) if e.get("id") != escalation["id"]
-               or escalation["id"] is None]
+    entries = list(ticket.escalations or [])
+    for index, entry in enumerate(entries):
+        if escalation["id"] is not None and entry.get("id") == escalation["id"]:
+            # Its outcome may have overtaken it (unordered delivery): the outcome stays.
+            outcome = {k: v for k, v in entry.items() if v is not None} \
+                if entry.get("state") not in (None, "open") else {}
+            entries[index] = {**escalation, **outcome}
+            ticket.escalations = entries
+            return
     ticket.escalations = entries + [escalation]
 
 
 def _update_escalation(ticket, escalation_id, **changes) -> None:
+    entries = list(ticket.escalations or [])
+    if not any(e.get("id") == escalation_id for e in entries):
+        entries.append({"id": escalation_id})  # the assignment is still on its way
     ticket.escalations = [{**e, **changes} if e.get("id") == escalation_id else e
-                          for e in (ticket.escalations or [])]
+                          for e in entries]
 
 
 READ_MODEL_HANDLERS = {
