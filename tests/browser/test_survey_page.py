@@ -1,0 +1,102 @@
+"""The survey page in a real headless Chromium, on a phone-sized screen with JavaScript off:
+the client can read it without zooming sideways, sees an error next to the question left
+unanswered, and reaches the thank-you page."""
+from __future__ import annotations
+
+import shutil
+
+import pika
+import pytest
+
+from servicedesk_common.bus import Topology, message_properties
+from servicedesk_common.events import Envelope
+from servicedesk_common.subscriptions import SUBSCRIPTIONS
+from servicedesk_common.testing import TEST_RETRY_DELAYS_MS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api").sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+def closed_ticket_survey_url(stack) -> str:
+    """A guest's ticket, closed (through intake's endpoint when it exists, else the event it
+    publishes), and the survey link the ticket then shows."""
+    guest, operator = stack.client(), stack.client("operator1")
+    created = guest.post("/api/v1/tickets", json={
+        "title": "Aplikasi SIMPEG tidak bisa dibuka", "body": "Muncul pesan galat 500.",
+        "category": "Aplikasi", "service": "Aplikasi down", "guest_email": "budi@example.com",
+        "contact_name": "Budi"})
+    assert created.status_code == 201, created.text
+    ticket = created.json()
+    number = ticket["number"]
+    closed = operator.post(f"/api/v1/tickets/{number}/close", json={"resolution": "Dipulihkan."})
+    if closed.status_code in (404, 405):
+        envelope = Envelope(type="ticket.closed", producer="intake", aggregate_id=number,
+                            payload={"number": number, "type": "incident",
+                                     "title": ticket["title"], "category": "Aplikasi",
+                                     "guest_email": "budi@example.com", "contact_name": "Budi",
+                                     "resolution": "Dipulihkan.", "by": "operator1"})
+        connection = pika.BlockingConnection(
+            pika.URLParameters(stack.env["SERVICEDESK_AMQP_URL"]))
+        channel = connection.channel()
+        topology = Topology(stack.env["SERVICEDESK_BUS_PREFIX"], TEST_RETRY_DELAYS_MS)
+        topology.declare_all(channel, SUBSCRIPTIONS)
+        channel.basic_publish(topology.exchange, envelope.type, envelope.to_json(),
+                              message_properties(envelope))
+        connection.close()
+    else:
+        assert closed.status_code == 200, closed.text
+    seen = operator.eventually(f"/api/v1/tickets/{number}",
+                               lambda t: (t.get("survey") or {}).get("url"), timeout=15)
+    return stack.url("/survei/" + seen["survey"]["url"].rsplit("/", 1)[1])
+
+
+def test_survey_on_a_phone_without_javascript(stack, browser):
+    url = closed_ticket_survey_url(stack)
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="id-ID")
+    page = context.new_page()
+    page.goto(url)
+    assert page.title().startswith("Survei Kepuasan")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_label("Nama").input_value() == "Budi"  # prefilled from the ticket
+
+    groups = page.get_by_role("group")
+    assert groups.count() == 10
+    first = page.get_by_role("group", name="1. Apakah anda puas dengan metode penyampaian "
+                                           "masalah?")
+    assert first.get_by_role("radio").count() == 5
+    for number in range(1, 11):
+        if number == 4:
+            continue  # forgotten
+        page.locator(f"#f-q{number}").get_by_label("Memuaskan", exact=True).check()
+    page.get_by_label("Saran untuk perbaikan layanan kami").fill("Terima kasih, cepat.")
+    page.get_by_role("button", name="Kirim Survei").click()
+
+    assert "Periksa kembali isian berikut" in page.inner_text(".error-summary")
+    error = page.locator("#f-q4-error")
+    assert error.inner_text().strip() == "Pilih salah satu jawaban untuk pertanyaan 4."
+    assert page.locator("#f-q4 fieldset").get_attribute("aria-invalid") == "true"
+    assert page.locator("#f-q3").get_by_label("Memuaskan", exact=True).is_checked()
+    assert page.get_by_label("Saran untuk perbaikan layanan kami").input_value() == \
+        "Terima kasih, cepat."
+
+    page.locator("#f-q4").get_by_label("Sangat Memuaskan").check()
+    page.get_by_role("button", name="Kirim Survei").click()
+    assert page.url.endswith("/terima-kasih")
+    assert page.get_by_role("heading", name="Terima kasih").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.goto(url)  # the link again: answered once, no second form
+    assert page.get_by_role("heading", name="Survei sudah diisi").is_visible()
+    assert page.locator("form").count() == 0
+    context.close()
