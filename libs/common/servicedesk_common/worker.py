@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -65,6 +66,7 @@ class Worker:
                            stop=self.stop, batch=settings.relay_batch)
         self.loops = [build(self) for build in loops]
         self.threads: list[threading.Thread] = []
+        self.crashed: str | None = None  # the first thread that died of an exception
 
     def start(self) -> None:
         targets = [("consumer", self.consumer.run), ("relay", self.relay.run),
@@ -87,6 +89,7 @@ class Worker:
             except Exception:  # a dead thread must not leave a half-alive worker behind
                 log.exception("event=worker_thread_crashed service=%s thread=%s",
                               self.settings.service, name)
+                self.crashed = self.crashed or name
                 self.stop.set()
         return run
 
@@ -148,3 +151,5 @@ def run_worker(service: str, handlers: dict[str, EventHandler],
     while not worker.stop.wait(1):
         pass
     worker.join()
+    if worker.crashed:  # not a requested stop: say so to whatever restarts us
+        sys.exit(1)

@@ -57,6 +57,33 @@ def test_a_worker_process_stops_cleanly_and_promptly_on_sigterm(make_settings, t
     assert not any("Traceback" in line for line in lines), "".join(lines)
 
 
+CRASHING_WORKER = """
+from servicedesk_common.worker import run_worker
+
+def crashing(worker):
+    def loop(stop):
+        raise RuntimeError("this loop broke")
+    return loop
+
+run_worker("triage", {}, loops=(crashing,))
+"""
+
+
+def test_a_worker_whose_thread_crashed_stops_with_a_failure_exit_code(make_settings, tmp_path):
+    import triage.worker
+
+    settings = make_settings("triage")
+    upgrade(triage.worker.MIGRATIONS, settings)
+    script = tmp_path / "crashing_worker.py"
+    script.write_text(CRASHING_WORKER)
+
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, env=worker_environment(settings), timeout=TIMEOUT * 2)
+
+    assert done.returncode != 0
+    assert "worker_thread_crashed" in done.stderr and "this loop broke" in done.stderr
+
+
 def test_the_worker_reports_queue_dlq_and_outbox_depths(spine, caplog):
     caplog.set_level(logging.INFO)
     spine.fail_first["INC-DEAD"] = 1000
