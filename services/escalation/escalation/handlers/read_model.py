@@ -54,14 +54,24 @@ def _apply(ticket: TicketView, key: str, event: Envelope, **fields) -> bool:
 def on_ticket_created(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
     ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "details", event, title=payload.get("title"), type=payload.get("type"),
+    _apply(ticket, "details", event, type=payload.get("type"),
            created_at=parse_moment(payload.get("created_at")) or parse_moment(event.occurred_at))
+    _apply(ticket, "title", event, title=payload.get("title"))
     if payload.get("category"):
         _apply(ticket, "category", event, category=payload["category"])
     if payload.get("priority") is not None:
         _apply(ticket, "priority", event, priority=payload["priority"])
     if payload.get("status"):
         _apply(ticket, "status", event, status=payload["status"])
+
+
+def on_ticket_updated(event: Envelope, *, uow) -> None:
+    """Only the title matters here: triage announces category and priority changes."""
+    payload = read_payload(event)
+    title = payload["changes"].get("title")
+    if isinstance(title, dict) and title.get("to"):
+        ticket = uow.tickets.get_or_create(payload["number"])
+        _apply(ticket, "title", event, title=title["to"])
 
 
 def on_ticket_classified(event: Envelope, *, uow) -> None:
@@ -163,6 +173,7 @@ def on_sla_alert(event: Envelope, *, uow) -> None:
 
 EVENT_HANDLERS = {
     "ticket.created": on_ticket_created,
+    "ticket.updated": on_ticket_updated,
     "ticket.classified": on_ticket_classified,
     "ticket.prioritized": on_ticket_prioritized,
     "ticket.status_changed": on_ticket_status_changed,

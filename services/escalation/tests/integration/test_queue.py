@@ -111,3 +111,14 @@ def test_a_late_close_of_an_earlier_life_leaves_a_new_escalation_alone(desk):
     desk.deliver("ticket.closed", number, by="operator1", at=iso(closed), occurred_at=closed)
     [item] = desk.get("/api/v1/escalations", user="tech-network-1", state="open").json["items"]
     assert item["number"] == number and item["ticket_status"] == "in_progress"
+
+
+def test_a_renamed_ticket_shows_its_new_title_in_the_queue(desk):
+    number = desk.ticket("Jaringan", title="Internet lambat")
+    desk.assign(number, assignee="tech-network-1")
+    desk.deliver("ticket.updated", number, by="operator1",
+                 changes={"title": {"from": "Internet lambat", "to": "Internet mati total"},
+                          "urgency": {"from": None, "to": "high"}})
+    desk.deliver("ticket.updated", number, changes={"body": {"from": "a", "to": "b"}})
+    [item] = desk.get("/api/v1/escalations", user="tech-network-1").json["items"]
+    assert item["title"] == "Internet mati total"
