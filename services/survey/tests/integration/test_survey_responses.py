@@ -194,3 +194,47 @@ def test_scores_per_question_category_priority_technician_and_period(surveys):
         refused = surveys.http.get(f"/api/v1/surveys/summary?{query}",
                                    headers=surveys.supervisor())
         assert refused.status_code == 422 and field in refused.json["error"]["details"]
+
+
+def test_an_admin_changes_a_question_set_for_surveys_sent_afterwards(surveys):
+    surveys.closed("REQ-2026-700020", type="access_request")
+    before = surveys.token("REQ-2026-700020")
+    admin = surveys.harness.headers("admin", "admin")
+    sets = surveys.http.get("/api/v1/surveys/question-sets",
+                            headers=surveys.harness.headers("operator1", "operator"))
+    assert [s["code"] for s in sets.json] == ["FRM-004", "FRM-005"]
+    changed = [f"Pertanyaan baru nomor {n}?" for n in range(1, 11)]
+    put = surveys.http.put("/api/v1/surveys/question-sets/FRM-005", json={"questions": changed},
+                           headers=admin)
+    assert put.status_code == 200 and put.json["questions"] == changed
+    assert surveys.http.put("/api/v1/surveys/question-sets/FRM-005",
+                            json={"questions": changed[:9]}, headers=admin).status_code == 422
+    assert surveys.http.put("/api/v1/surveys/question-sets/FRM-009", json={
+        "questions": changed}, headers=admin).status_code == 404
+    assert surveys.http.put("/api/v1/surveys/question-sets/FRM-005", json={
+        "questions": changed}, headers=surveys.supervisor()).status_code == 403
+
+    surveys.closed("REQ-2026-700021", type="service_request")
+    after = surveys.token("REQ-2026-700021")
+    asked_before = surveys.http.get(f"/api/v1/surveys/{before}").json["questions"]
+    asked_after = surveys.http.get(f"/api/v1/surveys/{after}").json["questions"]
+    assert "permintaan" in asked_before[0]["text"]  # a sent survey keeps its questions
+    assert asked_after[0]["text"] == "Pertanyaan baru nomor 1?"
+
+
+def test_an_evaluation_needs_something_to_set(surveys):
+    surveys.closed("INC-2026-700030")
+    assert surveys.answer(surveys.token("INC-2026-700030"), GOOD).status_code == 201
+    survey_id = surveys.survey("INC-2026-700030").id
+    empty = surveys.http.patch(f"/api/v1/surveys/{survey_id}/evaluation", json={},
+                               headers=surveys.supervisor())
+    assert empty.status_code == 422
+    first = surveys.http.patch(f"/api/v1/surveys/{survey_id}/evaluation",
+                               json={"severity": "non_major"}, headers=surveys.supervisor())
+    then = surveys.http.patch(f"/api/v1/surveys/{survey_id}/evaluation",
+                              json={"approved": False, "target_quarter": 4},
+                              headers=surveys.supervisor())
+    assert first.status_code == then.status_code == 200
+    assert then.json["evaluation"]["severity"] == "non_major"  # kept from the first call
+    assert then.json["evaluation"]["approved"] is False
+    assert then.json["evaluation"]["target_quarter"] == 4
