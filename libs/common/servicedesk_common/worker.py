@@ -119,6 +119,8 @@ class Worker:
         return depths
 
     def _report_depths_loop(self) -> None:
+        if self.settings.queue_report_seconds <= 0:  # 0: reports off
+            return
         while not self.stop.wait(self.settings.queue_report_seconds):
             self.report_depths()
 
