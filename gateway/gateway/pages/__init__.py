@@ -40,7 +40,7 @@ ERROR_TEXT = {
 }
 
 
-PAGE_MODULES = ("client", "survey")
+PAGE_MODULES = ("client", "survey", "staff")
 
 
 def register_pages(app: Flask) -> None:

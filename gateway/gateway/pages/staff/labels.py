@@ -1,0 +1,124 @@
+"""What the console shows for the API's values: Indonesian labels, the seed's urgency and impact
+descriptions (SOP-Dinkominfo-001, "Pendefinisian Prioritas"), SLA badges and times in WIB."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..labels import LEVELS as LEVEL
+from ..labels import PRIORITY, STATUS, WIB, waktu  # noqa: F401 - WIB for the views
+from ..labels import TYPES as TYPE
+
+# The moves DOMAIN.md allows; intake refuses the rest with a 409 all the same.
+ALLOWED_MOVES = {"submitted": ("new", "done"), "new": ("in_progress", "done"),
+                 "in_progress": ("done",), "done": ("in_progress",)}
+CHANNEL = {"web": "Aplikasi (web)", "phone": "Telepon", "email": "E-mail", "letter": "Surat",
+           "walk_in": "Datang langsung"}
+ROLE = {"client": "Klien", "operator": "Operator Service Desk", "technician": "Teknisi",
+        "knowledge_manager": "Knowledge Manager", "supervisor": "Kepala Seksi",
+        "admin": "Administrator"}
+HOLD = {"waiting_client": "Menunggu klien", "waiting_vendor": "Menunggu vendor"}
+SLA_STATE = {"ok": "Aman", "at_risk": "Berisiko", "breached": "Terlampaui", "paused": "Ditunda",
+             "met": "Terpenuhi"}
+ARTICLE_STATUS = {"draft": "Draf", "published": "Terbit", "archived": "Arsip"}
+GROUP = {"egov": "Implementator E-government", "webapi": "Administrator Website / API",
+         "network": "Jaringan Komputer"}
+
+# FRM-002 "Kategori Tiket": the recording form's combined type - category choices.
+FORM_CATEGORIES = [
+    ("other", "Lainnya", "Lainnya"),
+    ("incident", "Aplikasi", "Insiden - Aplikasi"), ("incident", "Jaringan", "Insiden - Jaringan"),
+    ("incident", "Hardware", "Insiden - Hardware"), ("incident", "Data", "Insiden - Data"),
+    ("service_request", "Aplikasi", "Permintaan - Aplikasi"),
+    ("service_request", "Jaringan", "Permintaan - Jaringan"),
+    ("service_request", "Data", "Permintaan - Data"),
+    ("access_request", "Akses", "Permintaan Akses - Akses"),
+]
+
+URGENCY_HELP = {
+    "high": ["Perangkat TI pendukung layanan tidak dapat digunakan sama sekali",
+             "Layanan tidak tersedia",
+             "Kerusakan yang disebabkan oleh insiden meningkat dengan cepat"],
+    "medium": ["Perangkat TI pendukung layanan hanya dapat digunakan secara terbatas",
+               "Layanan tersedia dalam waktu yang kritis",
+               "Kerusakan yang disebabkan oleh insiden meningkat dari waktu ke waktu"],
+    "low": ["Perangkat TI pendukung layanan masih bisa digunakan",
+            "Layanan tersedia secara terbatas dan membuat klien tidak dapat mengerjakan "
+            "sebagian aktivitas mereka"],
+}
+IMPACT_HELP = {
+    "high": ["Mengganggu proses bisnis utama",
+             "Banyak user yang tidak dapat meneruskan pekerjaan",
+             "Berpotensi kehilangan banyak data"],
+    "medium": ["Mengganggu satu atau beberapa proses bisnis",
+               "Hanya satu atau beberapa user yang terhambat pekerjaannya"],
+    "low": ["Menghambat pekerjaan user secara personal"],
+}
+SURVEY_SCALE = {1: "Tidak Memuaskan", 2: "Kurang Memuaskan", 3: "Cukup Memuaskan",
+                4: "Memuaskan", 5: "Sangat Memuaskan"}
+
+
+def label(table: dict, value, default: str = "—") -> str:
+    if value is None or value == "":
+        return default
+    return table.get(value, str(value))
+
+
+def parse_time(value) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def duration(minutes: float) -> str:
+    minutes = int(round(abs(minutes)))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} h"] if days else []
+    if hours:
+        parts.append(f"{hours} j")
+    if mins or not parts:
+        parts.append(f"{mins} m")
+    return " ".join(parts[:2])
+
+
+def sla_badge(ticket: dict, now: datetime | None = None) -> dict:
+    """The list's badge: state (ok / at_risk / breached / paused) and the time to the target that
+    is running (response until verified, then resolution)."""
+    sla = ticket.get("sla") or {}
+    now = now or datetime.now(UTC)
+    state = sla.get("state") or None
+    if ticket.get("on_hold") and ticket.get("status") != "done":
+        state = "paused"
+    if ticket.get("status") == "done":
+        met = sla.get("resolution_met")
+        return {"state": "met" if met else ("breached" if met is False else "ok"),
+                "label": "Selesai", "left": None}
+    if sla.get("responded_at") or not sla.get("response_due_at"):
+        target, due = "Penyelesaian", parse_time(sla.get("resolution_due_at"))
+    else:
+        target, due = "Respons", parse_time(sla.get("response_due_at"))
+    left = None
+    if due is not None:
+        minutes = (due - now).total_seconds() / 60
+        left = f"{target}: sisa {duration(minutes)}" if minutes >= 0 else \
+            f"{target}: lewat {duration(minutes)}"
+        if state is None:
+            state = "ok" if minutes >= 0 else "breached"
+    state = state or "ok"
+    return {"state": state, "label": label(SLA_STATE, state), "left": left}
+
+
+FILTERS = {
+    "st_status": lambda v: label(STATUS, v), "st_priority": lambda v: label(PRIORITY, v),
+    "st_level": lambda v: label(LEVEL, v), "st_type": lambda v: label(TYPE, v),
+    "st_channel": lambda v: label(CHANNEL, v), "st_role": lambda v: label(ROLE, v),
+    "st_hold": lambda v: label(HOLD, v), "st_group": lambda v: label(GROUP, v),
+    "st_article": lambda v: label(ARTICLE_STATUS, v), "st_time": waktu,
+}

@@ -1,0 +1,65 @@
+"""Staff login (/staf/masuk) and logout: gateway.auth checks the password and issues the access
+token; the session cookie keeps it."""
+from __future__ import annotations
+
+from flask import g, redirect, render_template, request, session, url_for
+
+from servicedesk_common.errors import Unauthorized
+from servicedesk_common.identity import STAFF
+from servicedesk_common.web import runtime
+
+from ... import auth
+from . import bp, home_url
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path inside the console: never an open redirect."""
+    if target and target.startswith("/staf") and not target.startswith("//") \
+            and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login():
+    next_url = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if g.staff is not None:
+            return redirect(next_url or home_url(g.staff.role))
+        return render_template("staff/login.html", next_url=next_url, error=None, username="")
+    from ...api import unit_of_work  # the API's own unit of work (imported late: api imports us)
+
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    error, status = None, 200
+    if not username or not password:
+        error, status = "Isi nama pengguna dan kata sandi.", 422
+    elif not runtime().login_limiter.allow(request.remote_addr or "?"):
+        error, status = "Terlalu banyak percobaan masuk; tunggu sebentar.", 429
+    else:
+        try:
+            with unit_of_work() as uow:
+                user = auth.login(username, password, uow=uow)
+                token = auth.issue_token(user, runtime().settings.secret_key)
+                role = user.role
+        except Unauthorized as exc:
+            status = 401
+            error = ("Akun terkunci setelah beberapa kali gagal masuk; coba lagi nanti atau "
+                     "hubungi administrator.") if exc.code == "account_locked" else \
+                "Nama pengguna atau kata sandi salah."
+        else:
+            if role not in STAFF:
+                error, status = ("Akun ini bukan akun staf. Klien melapor dan melacak tiket "
+                                 "melalui halaman depan."), 403
+            else:
+                session.clear()  # a fresh session (and CSRF token) for the logged-in user
+                session["staff_token"] = token
+                return redirect(next_url or home_url(role))
+    return render_template("staff/login.html", next_url=next_url, error=error,
+                           username=username), status
+
+
+@bp.post("/keluar")
+def logout():
+    session.clear()
+    return redirect(url_for("staff.login"))

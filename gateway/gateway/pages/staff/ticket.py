@@ -1,0 +1,183 @@
+"""The ticket page ("Lihat") and what is done from it: reply or internal note, attachments,
+hold and lift, resolve, close, reopen, knowledge "gunakan". Edit and Tugaskan: ticket_forms.py."""
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from . import backend, bp, labels
+
+
+def load_ticket(number: str) -> dict:
+    result = backend.get(f"/tickets/{number}")
+    if result.status in (403, 404):
+        abort(404)
+    if not result.ok:
+        abort(result.status if result.status >= 500 else 400)
+    return result.body
+
+
+def permissions(ticket: dict) -> dict:
+    """What the page offers: the API's role table, plus what only the ticket tells (a
+    technician acts on the tickets assigned to him)."""
+    n = ticket["number"]
+    me = g.staff
+    mine = ticket.get("assignee") == me.username
+    done = ticket.get("status") == "done"
+    return {
+        "edit": backend.allowed("PATCH", f"/tickets/{n}"),
+        "assign": backend.allowed("POST", f"/tickets/{n}/assign") and not done,
+        "resolve": backend.allowed("POST", f"/tickets/{n}/resolve") and not done
+        and (me.role != "technician" or mine) and _open_escalation(ticket) is not None,
+        "close": backend.allowed("POST", f"/tickets/{n}/close") and not done,
+        "reopen": backend.allowed("POST", f"/tickets/{n}/reopen") and done,
+        "hold": backend.allowed("POST", f"/tickets/{n}/hold") and not done
+        and (me.role != "technician" or mine),
+        "reply": backend.allowed("POST", f"/tickets/{n}/replies"),
+        "attach": backend.allowed("POST", f"/tickets/{n}/attachments"),
+        "history": backend.allowed("GET", f"/tickets/{n}/history"),
+        "sla": backend.allowed("GET", f"/tickets/{n}/sla/explain"),
+        "suggest": backend.allowed("GET", "/kb/suggest"),
+    }
+
+
+def _open_escalation(ticket: dict) -> dict | None:
+    for escalation in reversed(ticket.get("escalations") or []):
+        if escalation.get("state", "open") == "open":
+            return escalation
+    return None
+
+
+def suggestions(number: str) -> dict:
+    body = backend.get_or_none("/kb/suggest", ticket=number) or {}
+    if isinstance(body, list):
+        body = {"articles": body}
+    articles = body.get("articles") or body.get("items") or []
+    return {"articles": articles[:5], "tickets": (body.get("tickets") or [])[:5]}
+
+
+def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None = None,
+                  values: dict | None = None, problem: str | None = None, status: int = 200):
+    n = ticket["number"]
+    can = permissions(ticket)
+    history = backend.get_or_none(f"/tickets/{n}/history") if can["history"] else None
+    if isinstance(history, dict):
+        history = history.get("items", [])
+    explain = backend.get_or_none(f"/tickets/{n}/sla/explain") if can["sla"] else None
+    kb = suggestions(n) if can["suggest"] else {"articles": [], "tickets": []}
+    return render_template(
+        "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket),
+        history=history, explain=explain, kb=kb, escalation=_open_escalation(ticket),
+        form=form, errors=errors or {}, values=values or {}, problem=problem), status
+
+
+@bp.get("/tiket/<number>")
+def ticket(number):
+    return render_ticket(load_ticket(number))
+
+
+def act(number: str, form_name: str, method: str, path: str, payload: dict | None,
+        success: str):
+    """Call the API; on success back to the ticket with a message, otherwise the ticket page
+    again with the service's messages next to this form's fields."""
+    result = backend.call(method, path, payload=payload)
+    if result.ok:
+        flash(success, "success")
+        return redirect(url_for("staff.ticket", number=number) + f"#{form_name}")
+    return render_ticket(load_ticket(number), form=form_name, errors=result.errors,
+                         values=request.form.to_dict(), problem=result.message,
+                         status=result.status)
+
+
+def text(name: str) -> str:
+    return request.form.get(name, "").strip()
+
+
+@bp.post("/tiket/<number>/balas")
+def reply(number):
+    internal = request.form.get("visibility") == "internal"
+    return act(number, "balas", "POST", f"/tickets/{number}/replies",
+               {"body": text("body"), "internal": internal},
+               "Catatan internal disimpan." if internal else "Balasan dikirim ke klien.")
+
+
+@bp.post("/tiket/<number>/tunda")
+def hold(number):
+    return act(number, "tunda", "POST", f"/tickets/{number}/hold",
+               {"reason": request.form.get("reason", ""), "note": text("note")},
+               "Tiket ditunda; jam penyelesaian SLA berhenti.")
+
+
+@bp.post("/tiket/<number>/tunda/cabut")
+def lift_hold(number):
+    return act(number, "tunda", "DELETE", f"/tickets/{number}/hold", None,
+               "Penundaan dicabut; jam penyelesaian SLA berjalan lagi.")
+
+
+@bp.post("/tiket/<number>/selesaikan")
+def resolve(number):
+    payload = {"solution": text("solution")}
+    if request.form.get("kb_article"):
+        payload["kb_article"] = request.form["kb_article"]
+    return act(number, "selesaikan", "POST", f"/tickets/{number}/resolve", payload,
+               "Solusi dikirim; operator diberi tahu bahwa eskalasi selesai.")
+
+
+@bp.post("/tiket/<number>/tutup")
+def close(number):
+    payload = {"resolution": text("resolution")} if text("resolution") else {}
+    return act(number, "tutup", "POST", f"/tickets/{number}/close", payload,
+               "Tiket ditutup (Selesai); tautan survei dikirim ke klien.")
+
+
+@bp.post("/tiket/<number>/buka-kembali")
+def reopen(number):
+    return act(number, "buka", "POST", f"/tickets/{number}/reopen", {"reason": text("reason")},
+               "Tiket dibuka kembali (Dalam Penanganan).")
+
+
+@bp.post("/tiket/<number>/gunakan/<article>")
+def use_article(number, article):
+    """"Gunakan": the article solved (or helps solve) this ticket; knowledge counts it."""
+    return act(number, "saran", "POST", f"/kb/articles/{article}/used", {"ticket": number},
+               "Artikel dicatat sebagai solusi yang digunakan.")
+
+
+@bp.post("/tiket/<number>/lampiran")
+def attach(number):
+    files = [("file", (f.filename, f.read(), f.mimetype or "application/octet-stream"))
+             for f in request.files.getlist("file") if f and f.filename]
+    if not files:
+        return render_ticket(load_ticket(number), form="lampiran",
+                             errors={"file": ["Pilih berkas yang akan dilampirkan."]},
+                             problem="Tidak ada berkas yang dipilih.", status=422)
+    result = backend.call("POST", f"/tickets/{number}/attachments", files=files)
+    if result.ok:
+        flash(f"{len(files)} berkas dilampirkan.", "success")
+        return redirect(url_for("staff.ticket", number=number) + "#lampiran")
+    return render_ticket(load_ticket(number), form="lampiran", errors=result.errors,
+                         problem=result.message, status=result.status)
+
+
+@bp.get("/tiket/<number>/lampiran/<int:attachment>")
+def attachment(number, attachment):
+    result = backend.get(f"/tickets/{number}/attachments/{attachment}")
+    if not result.ok:
+        abort(404 if result.status in (403, 404) else result.status)
+    response = Response(result.raw, mimetype=result.headers.get("Content-Type",
+                                                                "application/octet-stream"))
+    response.headers["Content-Disposition"] = result.headers.get("Content-Disposition",
+                                                                 "attachment")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+from . import ticket_forms  # noqa: E402,F401  - Edit and Tugaskan
