@@ -39,7 +39,10 @@ class Ticket(Base):
     group: Mapped[str | None] = mapped_column(String(40), index=True)
     assignee: Mapped[str | None] = mapped_column(String(120), index=True)
     hold_reason: Mapped[str | None] = mapped_column(String(20))
-    solution: Mapped[str | None] = mapped_column(Text)
+    hold_note: Mapped[str | None] = mapped_column(Text)
+    hold_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    solution: Mapped[str | None] = mapped_column(Text)  # level 2's, from escalation.resolved
+    resolution: Mapped[str | None] = mapped_column(Text)  # what the closing operator wrote
     tracking_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

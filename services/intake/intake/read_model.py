@@ -9,7 +9,7 @@ from datetime import datetime
 
 from servicedesk_common.events import Envelope, read_payload
 
-from .handlers import _apply, _newer, now
+from .handlers import _apply, _newer, now, start_handling
 from .models import Reply
 
 SLA_FIELDS = ("policy", "calendar", "response_due_at", "resolution_due_at", "responded_at",
@@ -49,6 +49,8 @@ def on_ticket_assigned(event: Envelope, *, uow) -> None:
     if _newer(ticket, "assignment", event):
         _apply(ticket, {"group": payload.get("group"), "assignee": payload.get("assignee")},
                by=payload.get("by"), source="escalation", uow=uow)
+    # Being assigned is being handled: submitted/new -> in_progress (status moves, history).
+    start_handling(ticket, by=payload.get("by"), by_role=payload.get("by_role"), uow=uow)
 
 
 def on_escalation_resolved(event: Envelope, *, uow) -> None:

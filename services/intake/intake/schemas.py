@@ -1,33 +1,111 @@
-"""Intake's API in and out (marshmallow): validation and the OpenAPI document come from here."""
-from marshmallow import Schema, fields, validate
+"""Intake's API in and out (marshmallow): validation and the OpenAPI document come from here.
+Unknown fields are refused (marshmallow's default); texts are trimmed and may not be blank."""
+from datetime import UTC
 
-from .domain import STAFF_CHANNELS, TicketType
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .domain import HOLD_REASONS, STAFF_CHANNELS, Status, TicketType
 
 LEVELS = ("high", "medium", "low")
+STATUSES = [s.value for s in Status]
+TYPES = [t.value for t in TicketType]
+MAX_TEXT = 20000
+
+
+class Text(fields.String):
+    """A string trimmed of surrounding white space that must then be 1..max long."""
+
+    def __init__(self, *, min_length: int = 1, max_length: int = MAX_TEXT, **kwargs):
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+        self.min_length = min_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise ValidationError("Must not be blank.")
+        return text
+
+
+def _priority():
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=3), allow_none=True)
 
 
 class TicketCreate(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
-    type = fields.String(load_default=TicketType.INCIDENT.value,
-                         validate=validate.OneOf([t.value for t in TicketType]))
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    service = fields.String(allow_none=True, validate=validate.Length(max=120))
+    title = Text(required=True, min_length=3, max_length=200)
+    body = Text(required=True)
+    type = fields.String(load_default=TicketType.INCIDENT.value, validate=validate.OneOf(TYPES))
+    category = Text(max_length=60, metadata={
+        "description": "required, except for types that offer one category only"})
+    service = Text(allow_none=True, max_length=120, metadata={"description": "name or code"})
     guest_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    client = fields.String(allow_none=True, validate=validate.Length(max=120))
-    contact_name = fields.String(allow_none=True, validate=validate.Length(max=120))
+    client = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9._@-]{1,120}$", error="A username: letters, digits and . _ @ - only."))
+    contact_name = Text(allow_none=True, max_length=120)
     contact_phone = fields.String(allow_none=True, validate=validate.Regexp(
         r"^[0-9+()\- ]{4,40}$", error="Use digits, spaces and + ( ) - only."))
-    agency = fields.String(allow_none=True, validate=validate.Length(max=160))
+    agency = Text(allow_none=True, max_length=160)
     channel = fields.String(allow_none=True, validate=validate.OneOf(STAFF_CHANNELS))
     urgency = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
     impact = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
+    priority = _priority()
+    priority_reason = Text(allow_none=True, max_length=500)
+    internal_note = Text(allow_none=True, metadata={"description": "staff only (Catatan Tiket)"})
+
+
+class TicketPatch(Schema):
+    title = Text(min_length=3, max_length=200)
+    body = Text()
+    type = fields.String(validate=validate.OneOf(TYPES))
+    category = Text(max_length=60)
+    service = Text(allow_none=True, max_length=120)
+    urgency = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
+    impact = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
+    priority = _priority()
+    priority_reason = Text(allow_none=True, max_length=500)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+    @validates_schema
+    def _not_empty(self, data, **_kw):
+        if not data:
+            raise ValidationError("Give at least one field to change.", field_name="_schema")
+
+
+class ReplyIn(Schema):
+    body = Text(required=True)
+    internal = fields.Boolean(load_default=False)
+
+
+class TrackReplyIn(Schema):
+    body = Text(required=True)
+
+
+class CloseIn(Schema):
+    resolution = Text(allow_none=True)
+
+
+class ReopenIn(Schema):
+    reason = Text(required=True, max_length=2000)
+
+
+class HoldIn(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(HOLD_REASONS))
+    note = Text(allow_none=True, max_length=2000)
+
+
+class TokenArgs(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class OptionalTokenArgs(Schema):
+    token = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "the tracking token, for a guest"})
 
 
 class ReplyOut(Schema):
     id = fields.Integer()
     author = fields.String(allow_none=True)
     author_role = fields.String()
+    author_kind = fields.String()
     body = fields.String()
     internal = fields.Boolean()
     kind = fields.String()
@@ -39,6 +117,7 @@ class AttachmentOut(Schema):
     filename = fields.String()
     content_type = fields.String()
     size = fields.Integer()
+    uploaded_by = fields.String(allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -59,6 +138,12 @@ class SurveyOut(Schema):
     url = fields.String(allow_none=True)
 
 
+class HoldOut(Schema):
+    reason = fields.String()
+    note = fields.String(allow_none=True)
+    since = fields.DateTime()
+
+
 class TicketOut(Schema):
     number = fields.String()
     title = fields.String()
@@ -77,9 +162,13 @@ class TicketOut(Schema):
     contact_name = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True)
     agency = fields.String(allow_none=True)
+    recorded_by = fields.String(allow_none=True)
     group = fields.String(allow_none=True)
     assignee = fields.String(allow_none=True)
-    on_hold = fields.String(allow_none=True, attribute="hold_reason")
+    on_hold = fields.String(allow_none=True)
+    hold = fields.Nested(HoldOut, allow_none=True)
+    resolution = fields.String(allow_none=True)
+    solution = fields.String(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
@@ -97,22 +186,71 @@ class TicketCreated(TicketOut):
     tracking_url = fields.String()
 
 
+class PublicReplyOut(Schema):
+    id = fields.Integer()
+    author_kind = fields.String()
+    body = fields.String()
+    kind = fields.String()
+    created_at = fields.DateTime()
+
+
+class PublicSlaOut(Schema):
+    response_due_at = fields.String(allow_none=True)
+    resolution_due_at = fields.String(allow_none=True)
+    state = fields.String(allow_none=True)
+
+
+class PublicTicketOut(Schema):
+    number = fields.String()
+    title = fields.String()
+    type = fields.String()
+    category = fields.String(allow_none=True)
+    service = fields.String(allow_none=True)
+    status = fields.String()
+    priority = fields.Integer(allow_none=True)
+    on_hold = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    replies = fields.List(fields.Nested(PublicReplyOut))
+    attachments = fields.List(fields.Nested(AttachmentOut(exclude=("uploaded_by",))))
+    sla = fields.Nested(PublicSlaOut, allow_none=True)
+    survey = fields.Nested(SurveyOut, allow_none=True)
+
+
+class HistoryOut(Schema):
+    at = fields.DateTime()
+    by = fields.String(allow_none=True)
+    source = fields.String()
+    what = fields.String()
+    from_value = fields.String(allow_none=True, data_key="from")
+    to_value = fields.String(allow_none=True, data_key="to")
+
+
 class TicketListArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    status = fields.String(validate=validate.OneOf(["submitted", "new", "in_progress", "done"]))
+    status = fields.String(validate=validate.OneOf(STATUSES))
     priority = fields.Integer(validate=validate.Range(min=1, max=3))
-    type = fields.String(validate=validate.OneOf([t.value for t in TicketType]))
-    category = fields.String()
-    service = fields.String()
-    assignee = fields.String()
-    group = fields.String()
+    type = fields.String(validate=validate.OneOf(TYPES))
+    category = fields.String(validate=validate.Length(max=60))
+    service = fields.String(validate=validate.Length(max=120))
+    assignee = fields.String(validate=validate.Length(max=120),
+                             metadata={"description": "a username or 'me'"})
+    group = fields.String(validate=validate.Length(max=40))
     channel = fields.String(validate=validate.OneOf(STAFF_CHANNELS))
     q = fields.String(validate=validate.Length(max=200))
-    created_from = fields.DateTime()
-    created_to = fields.DateTime()
+    created_from = fields.AwareDateTime(default_timezone=UTC)
+    created_to = fields.AwareDateTime(default_timezone=UTC)
     sla_state = fields.String(validate=validate.OneOf(
         ["ok", "at_risk", "breached", "met", "paused"]))
+
+    @validates_schema
+    def _ordered(self, data, **_kw):
+        if data.get("created_from") and data.get("created_to") and \
+                data["created_from"] > data["created_to"]:
+            raise ValidationError("Must not be before created_from.", field_name="created_to")
 
 
 class TicketPage(Schema):

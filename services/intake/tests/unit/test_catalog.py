@@ -1,0 +1,56 @@
+"""The catalog fetched from triage: cached briefly, stale rather than nothing, and no wait on
+every ticket while triage is down."""
+from intake.catalog import HttpCatalog
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def source(answers: list):
+    clock = Clock()
+    catalog = HttpCatalog("http://triage.invalid", ttl=30, timeout=1, clock=clock)
+    calls = []
+
+    def fetch():
+        calls.append(clock.now)
+        return answers.pop(0)
+
+    catalog._fetch = fetch
+    return catalog, clock, calls
+
+
+def test_the_catalog_is_fetched_once_per_cache_period():
+    catalog, clock, calls = source([{"v": 1}, {"v": 2}])
+    assert catalog.current() == {"v": 1}
+    clock.now += 29
+    assert catalog.current() == {"v": 1}
+    clock.now += 2
+    assert catalog.current() == {"v": 2}
+    assert len(calls) == 2
+
+
+def test_when_triage_is_down_the_last_copy_serves():
+    catalog, clock, _ = source([{"v": 1}, None])
+    catalog.current()
+    clock.now += 31
+    assert catalog.current() == {"v": 1}
+
+
+def test_without_any_copy_there_is_no_catalog_and_no_retry_storm():
+    catalog, clock, calls = source([None, {"v": 1}])
+    assert catalog.current() is None
+    clock.now += 1
+    assert catalog.current() is None
+    assert len(calls) == 1
+    clock.now += 5
+    assert catalog.current() == {"v": 1}
+
+
+def test_a_real_request_to_nowhere_gives_no_catalog():
+    catalog = HttpCatalog("http://127.0.0.1:9", ttl=30, timeout=0.5)
+    assert catalog.current() is None
