@@ -13,8 +13,9 @@ TRACKED = {"number": NUMBER, "title": "Internet mati: Wifi", "status": "in_progr
            "priority": 2, "created_at": "2026-03-02T01:00:00+00:00",
            "sla": {"response_due_at": "2026-03-02T02:00:00+00:00",
                    "resolution_due_at": "2026-03-04T08:00:00+00:00"},
-           "replies": [{"author_role": "operator", "body": "Teknisi menuju lokasi.",
-                        "created_at": "2026-03-02T01:30:00+00:00"}]}
+           "replies": [{"author_kind": "staff", "body": "Teknisi menuju lokasi.",
+                        "created_at": "2026-03-02T01:30:00+00:00"}],
+           "attachments": [{"id": 7, "filename": "surat.pdf"}]}
 
 
 def created(request):
@@ -109,6 +110,7 @@ def test_tracking_shows_status_priority_due_times_and_public_replies_in_wib(
     assert "2 Maret 2026 09:00 WIB" in html  # response due, 02:00 UTC
     assert "Teknisi menuju lokasi." in html and "Petugas Service Desk" in html
     assert 'action="/lacak/balas"' in html
+    assert f'href="/api/v1/tickets/{NUMBER}/attachments/7?token={TOKEN}"' in html
     wrong = gw.http.get(f"/lacak?number={NUMBER}&token=wrong-token-123")
     assert wrong.status_code == 404 and "Tiket tidak ditemukan" in wrong.get_data(as_text=True)
     malformed = gw.http.get("/lacak?number=42&token=x")
