@@ -108,6 +108,17 @@ def _end(escalation: Escalation, state: domain.State, *, by: Identity, at: datet
     uow.session.flush()  # no longer open before the next one of this ticket opens
 
 
+def _concerned(current: Escalation, *, uow) -> list[str]:
+    """Who hears how an escalation ended: the operator who escalated the ticket (even when a
+    technician moved it since), whoever assigned it last if an operator or supervisor did,
+    and the assignee."""
+    origin = uow.escalations.get(current.chain_id) or current
+    recipients = [origin.assigned_by]
+    if current.assigned_by_role in domain.ASSIGNERS:
+        recipients.append(current.assigned_by)
+    return [*recipients, current.assignee]
+
+
 def _tell(recipients, *, kind: str, escalation: Escalation, by: Identity, at: datetime, uow,
           **fields) -> None:
     """Everyone concerned except whoever did it, each once."""
@@ -148,7 +159,7 @@ def resolve(number: str, data: dict, *, by: Identity, uow) -> Resolution:
     if current is not None:
         _end(current, domain.State.RESOLVED, by=by, at=moment, reason=None, uow=uow)
         current.solution, current.kb_article = data["solution"], data.get("kb_article")
-        _tell([current.assigned_by, current.assignee], kind="resolved", escalation=current,
+        _tell(_concerned(current, uow=uow), kind="resolved", escalation=current,
               by=by, at=moment, uow=uow, solution=data["solution"])
     ticket.resolved_at, ticket.resolved_by = moment, by.username
     _newer(ticket, "resolution", iso(moment))
@@ -204,6 +215,6 @@ def return_to_level1(number: str, data: dict, *, by: Identity, uow) -> Escalatio
         "to_group": None, "from_assignee": current.assignee, "to_assignee": None,
         "reason": data["reason"], "kind": "returned", "by": by.username, "by_role": by.role,
         "at": iso(moment)}, aggregate_id=number)
-    _tell([current.assigned_by, current.assignee], kind="returned", escalation=current, by=by,
+    _tell(_concerned(current, uow=uow), kind="returned", escalation=current, by=by,
           at=moment, uow=uow, reason=data["reason"])
     return current

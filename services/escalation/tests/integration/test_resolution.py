@@ -117,3 +117,14 @@ def test_nobody_marks_someone_elses_notification_read(desk):
     marked = desk.post("/api/v1/notifications/read-all", user="tech-network-1")
     assert marked.json == {"marked": 1}
     assert desk.notifications("tech-network-1", unread=1) == []
+
+
+def test_the_operator_who_escalated_hears_of_the_solution_after_a_technician_moved_it(desk):
+    number = desk.ticket("Aplikasi")
+    desk.assign(number, assignee="tech-egov-1", user="operator2")
+    moved = desk.post(f"/api/v1/tickets/{number}/reassign",
+                      {"group": "network", "reason": "Jaringan."}, user="tech-egov-1").json
+    desk.post(f"/api/v1/tickets/{number}/resolve", {"solution": "Beres."},
+              user=moved["assignee"])
+    assert [n["kind"] for n in desk.notifications("operator2")] == ["resolved"]
+    assert [n["kind"] for n in desk.notifications("tech-egov-1")] == ["assigned"]
