@@ -72,20 +72,20 @@ def _check_csrf() -> None:
 
 
 def require_role(*roles: str) -> None:
-    if g.staff is None or g.staff.role not in roles:
+    if getattr(g, "staff", None) is None or g.staff.role not in roles:
         abort(403)
 
 
 @bp.context_processor
 def _context():
-    return {"me": g.staff, "can": backend.allowed, "L": labels, "csrf_field": CSRF_FIELD,
+    return {"me": getattr(g, "staff", None), "can": backend.allowed, "L": labels, "csrf_field": CSRF_FIELD,
             "staff_csrf": csrf_token, "nav": navigation()}
 
 
 def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
     """The menu: the SOP's "Tiket" with its submenus, then each role's own screens, shown to
     those the API lets use them."""
-    if g.staff is None:
+    if getattr(g, "staff", None) is None:
         return []
     role = g.staff.role
     ticket_menu = [("Semua Tiket", url_for("staff.tickets"))]
