@@ -12,6 +12,8 @@ from .domain import State
 from .kpi import Link
 from .models import Escalation, Group, Member, Notification, Route, TicketView
 
+MAX_ID = 2**31 - 1  # integer keys: a larger id in a URL names nothing (and must not be a 500)
+
 
 def _locked(session, query):
     if session.get_bind().dialect.name == "postgresql":
@@ -116,7 +118,8 @@ class Escalations:
             escalation.chain_id = escalation.id
 
     def get(self, escalation_id: int) -> Escalation | None:
-        return self.session.get(Escalation, escalation_id)
+        return self.session.get(Escalation, escalation_id) if 0 < escalation_id <= MAX_ID \
+            else None
 
     def open_for(self, number: str) -> Escalation | None:
         return self.session.execute(select(Escalation).where(
@@ -193,7 +196,8 @@ class Notifications:
         return items, total, unread_count
 
     def get(self, notification_id: int) -> Notification | None:
-        return self.session.get(Notification, notification_id)
+        return self.session.get(Notification, notification_id) \
+            if 0 < notification_id <= MAX_ID else None
 
     def mark_all_read(self, username: str, *, at: datetime) -> int:
         return self.session.execute(update(Notification).where(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from servicedesk_common.errors import NotFound
 from servicedesk_common.identity import OPERATOR, STAFF, SUPERVISOR, TECHNICIAN
 from servicedesk_common.web import current_identity, require
 
@@ -18,7 +19,7 @@ from ..schemas import (
     ResolveIn,
     ReturnIn,
 )
-from .common import escalation_view, unit_of_work, wait_for_ticket
+from .common import MAX_NUMBER_LENGTH, escalation_view, unit_of_work, wait_for_ticket
 
 blp = Blueprint("escalation_tickets", __name__, url_prefix="/api/v1/tickets",
                 description="Escalation of a ticket to level 2 (FRM-006)")
@@ -86,5 +87,7 @@ class TicketEscalations(MethodView):
         with unit_of_work() as uow:
             ticket = uow.tickets.get(number)
             items = [escalation_view(e, ticket) for e in uow.escalations.for_ticket(number)]
+            if ticket is None and not items:
+                raise NotFound(f"No ticket {number[:MAX_NUMBER_LENGTH]}.")
         return {"items": items, "page": 1, "per_page": max(len(items), 1),
                 "total": len(items)}
