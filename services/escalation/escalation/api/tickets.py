@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
 
-from servicedesk_common.errors import NotFound
+from servicedesk_common.errors import Conflict, NotFound
 from servicedesk_common.identity import OPERATOR, STAFF, SUPERVISOR, TECHNICIAN
 from servicedesk_common.web import current_identity, require
 
@@ -30,7 +31,11 @@ def _run(command, number: str, data: dict):
     wait_for_ticket(number)
     with unit_of_work() as uow:
         outcome = command(number, data, by=current_identity(), uow=uow)
-        uow.commit()
+        try:
+            uow.commit()
+        except IntegrityError:  # SQLite has no row locks: the unique index decides the race
+            raise Conflict(f"Ticket {number} was escalated by someone else at the same "
+                           "moment; look at it again.") from None
         ticket = uow.tickets.get(number)
         return outcome, ticket
 
