@@ -25,7 +25,7 @@ from servicedesk_common.identity import (
 @dataclass(frozen=True)
 class Rule:
     login: bool = False          # anonymous callers get 401
-    roles: tuple[str, ...] = ()  # when given, other roles get 403
+    roles: tuple[str, ...] = ()  # when given, users of other roles get 403
     token_ok: bool = False       # an anonymous caller holding a tracking token (?token=) may pass
 
 
@@ -47,7 +47,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     ("GET", rf"/users/{_N}", only(ADMIN)),
     ("PATCH", rf"/users/{_N}", only(ADMIN)),
     # Tickets (owner checks are the service's: someone else's ticket is a 404)
-    ("POST", r"/tickets", ANYONE),
+    # a guest or a client reports; the desk records on someone's behalf
+    ("POST", r"/tickets", Rule(roles=(CLIENT, OPERATOR, SUPERVISOR))),
     ("GET", r"/tickets", ANY_USER),
     ("GET", rf"/tickets/{_N}", ANY_USER),
     ("PATCH", rf"/tickets/{_N}", only(OPERATOR, SUPERVISOR)),
@@ -58,8 +59,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     ("POST", rf"/tickets/{_N}/resolve", only(TECHNICIAN, OPERATOR)),
     ("POST", rf"/tickets/{_N}/close", only(OPERATOR, SUPERVISOR)),
     ("POST", rf"/tickets/{_N}/reopen", only(OPERATOR, SUPERVISOR, CLIENT)),
-    ("POST", rf"/tickets/{_N}/hold", only(OPERATOR, TECHNICIAN)),
-    ("DELETE", rf"/tickets/{_N}/hold", only(OPERATOR, TECHNICIAN)),
+    ("POST", rf"/tickets/{_N}/hold", only(OPERATOR, SUPERVISOR, TECHNICIAN)),
+    ("DELETE", rf"/tickets/{_N}/hold", only(OPERATOR, SUPERVISOR, TECHNICIAN)),
     ("GET", rf"/tickets/{_N}/sla/explain", only(*STAFF)),
     ("GET", rf"/tickets/{_N}/history", only(*STAFF)),
     # Public tracking
@@ -102,10 +103,10 @@ def rule_for(method: str, path: str) -> Rule | None:
 
 def refusal(rule: Rule | None, identity: Identity | None, *, has_token: bool) -> int | None:
     """401 or 403 when the contract refuses this caller, None when the call may go on."""
-    if rule is None or not rule.login:
+    if rule is None:
         return None
     if identity is None:
-        return None if rule.token_ok and has_token else 401
+        return None if not rule.login or (rule.token_ok and has_token) else 401
     if rule.roles and identity.role not in rule.roles:
         return 403
     return None
