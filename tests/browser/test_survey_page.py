@@ -62,7 +62,7 @@ def test_survey_on_a_phone_without_javascript(stack, browser):
 
     assert "Periksa kembali isian berikut" in page.inner_text(".error-summary")
     error = page.locator("#f-q4-error")
-    assert error.inner_text().strip() == "Pilih salah satu jawaban untuk pertanyaan 4."
+    assert error.inner_text().strip() == "Pilih salah satu jawaban."
     assert page.locator("#f-q4 fieldset").get_attribute("aria-invalid") == "true"
     assert page.locator("#f-q3").get_by_label("Memuaskan", exact=True).is_checked()
     assert page.get_by_label("Saran untuk perbaikan layanan kami").input_value() == \

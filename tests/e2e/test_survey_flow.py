@@ -60,7 +60,7 @@ def test_client_answers_the_survey_page_and_the_supervisor_follows_up(stack, ano
         "csrf_token": csrf, "name": "Sari", "email": "bukan-email",
         **{k: v for k, v in LOW.items() if k != "q3"}}, allow_redirects=False)
     assert missing.status_code == 422
-    assert "Pilih salah satu jawaban untuk pertanyaan 3." in missing.text
+    assert "Pertanyaan 3: Pilih salah satu jawaban." in missing.text
     assert 'id="f-q3-error"' in missing.text and 'id="f-email-error"' in missing.text
     assert 'value="bukan-email"' in missing.text  # what was typed stays
     assert re.search(r'name="q1" value="2" checked', missing.text)

@@ -47,7 +47,7 @@ def errors_in_indonesian(details: dict) -> dict[str, list[str]]:
         name = form_field(api_field)
         english = " ".join(messages) if isinstance(messages, list) else str(messages)
         if name.startswith("q") and name[1:].isdigit():
-            message = f"Pilih salah satu jawaban untuk pertanyaan {name[1:]}."
+            message = "Pilih salah satu jawaban."
         elif "at most" in english and name != "suggestion":
             message = TOO_LONG
         elif name in MESSAGES:

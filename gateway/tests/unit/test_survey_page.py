@@ -26,8 +26,8 @@ def test_api_errors_land_on_their_form_fields_in_indonesian():
     assert errors == {
         "agency": ["Isian ini terlalu panjang; persingkat."],
         "email": ["Alamat email tidak valid, misalnya nama@madiunkota.go.id."],
-        "q3": ["Pilih salah satu jawaban untuk pertanyaan 3."],
-        "q10": ["Pilih salah satu jawaban untuk pertanyaan 10."],
+        "q3": ["Pilih salah satu jawaban."],
+        "q10": ["Pilih salah satu jawaban."],
         "suggestion": ["Saran paling banyak 4000 karakter."],
     }
     assert list(errors) == ["agency", "email", "q3", "q10", "suggestion"]  # form order
