@@ -33,12 +33,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def due_clocks(session, moment: datetime, *, limit: int) -> list[ClockRow]:
+def due_query(moment: datetime, *, limit: int, dialect: str):
+    """Only clocks in the partial index on `next_check_at` whose moment has come."""
     query = (select(ClockRow).options(defer(ClockRow.facts))
              .where(ClockRow.next_check_at.is_not(None), ClockRow.next_check_at <= moment)
              .order_by(ClockRow.next_check_at).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True)
+    return query
+
+
+def due_clocks(session, moment: datetime, *, limit: int) -> list[ClockRow]:
+    query = due_query(moment, limit=limit, dialect=session.get_bind().dialect.name)
     return list(session.execute(query).scalars())
 
 
@@ -61,8 +67,9 @@ class Monitor:
         moment = self.now()
         with self.make_uow() as uow:
             rows = due_clocks(uow.session, moment, limit=self.batch)
-            for row in rows:
-                check(row, uow=uow, at=moment)
+            with uow.session.no_autoflush:  # the clocks' updates go as one batch at commit
+                events = [event for row in rows for event in check(row, at=moment)]
+            uow.outbox.add_many(events)
             uow.commit()
         if rows:
             log.info("event=sla_tick clocks=%d", len(rows))

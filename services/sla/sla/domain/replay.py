@@ -26,8 +26,9 @@ _RANK = {RESPOND: 0, UNHOLD: 1, DONE: 2, REOPEN: 3, HOLD: 4, PRIORITY: 5, SERVIC
 
 @dataclass(frozen=True)
 class Fact:
-    """One thing that happened to a ticket. `tie` breaks ties between facts of the same kind
-    and instant (the message id), so the replay order is total whatever the arrival order."""
+    """One thing that happened to a ticket. `tie` (the message id) and then the values break
+    ties between facts of the same kind and instant: the replay order is total whatever the
+    arrival order."""
 
     kind: str
     at: datetime
@@ -43,7 +44,8 @@ class Fact:
             raise ValueError(f"a fact's moment must be timezone-aware, got {self.at!r}")
 
     def sort_key(self) -> tuple:
-        return (self.at, _RANK[self.kind], self.tie)
+        return (self.at, _RANK[self.kind], self.tie, str(self.value), self.group or "",
+                self.assignee or "")
 
     def as_json(self) -> dict:
         data = {"kind": self.kind, "at": self.at.astimezone(UTC).isoformat(), "tie": self.tie}

@@ -13,6 +13,7 @@ from ..domain.replay import ASSIGN, PRIORITY, SERVICE, Fact, latest, replay
 from ..domain.snapshot import Snapshot
 from ..models import ClockRow
 
+Event = tuple[str, dict, str]  # (type, payload, aggregate_id), for OutboxWriter.add_many
 PUBLIC_FIELDS = ("priority", "policy", "calendar", "state", "response_due_at",
                  "resolution_due_at", "responded_at", "response_met", "resolution_met", "group",
                  "assignee")
@@ -50,27 +51,30 @@ def settle(row: ClockRow, facts: list[Fact], *, uow, at: datetime,
     row.priority, row.service = priority, service
     clock = replay(row.started_at, uow.calendars.get(row.calendar),
                    Targets(row.response_seconds, row.resolution_seconds), facts)
-    _conclude(row, old, Snapshot.of(clock), before, uow=uow, at=at)
+    uow.outbox.add_many(_conclude(row, old, Snapshot.of(clock), before, at=at))
 
 
-def check(row: ClockRow, *, uow, at: datetime) -> None:
-    """The monitor's look at a clock whose next deadline came: time alone moved it."""
+def check(row: ClockRow, *, at: datetime) -> list[Event]:
+    """The monitor's look at a clock whose next deadline came (time alone moved it): the events
+    to write, in the caller's transaction, with the row's new record of what was announced."""
     snapshot = snapshot_of(row)
-    _conclude(row, snapshot, snapshot, public(row), uow=uow, at=at)
+    return _conclude(row, snapshot, snapshot, None, at=at)
 
 
-def _conclude(row: ClockRow, old: Snapshot | None, new: Snapshot, before: dict, *, uow,
-              at: datetime) -> None:
+def _conclude(row: ClockRow, old: Snapshot | None, new: Snapshot, before: dict | None, *,
+              at: datetime) -> list[Event]:
+    """`before`: the public fields before the change; None when only the state can change."""
+    state_before = row.state
     said, sent = announce(old, new, sent_of(row), at)
     store_snapshot(row, new)
     store_sent(row, sent)
     row.state = new.state(at).value
     row.next_check_at = new.next_check(sent)
     row.updated_at = at
-    if not said and public(row) != before:
+    changed = row.state != state_before if before is None else public(row) != before
+    if not said and changed:
         said = [Announcement(UPDATED, None, None, at)]
-    for announcement in said:
-        uow.outbox.add(announcement.type, payload(row, announcement), aggregate_id=row.number)
+    return [(a.type, payload(row, a), row.number) for a in said]
 
 
 def payload(row: ClockRow, announcement: Announcement) -> dict:
