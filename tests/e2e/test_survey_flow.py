@@ -116,3 +116,34 @@ def test_client_answers_the_survey_page_and_the_supervisor_follows_up(stack, ano
     assert len(summary.json()["per_question"]) == 10
     kpi = stack.client("admin").get("/api/v1/surveys/kpi", params={"from": "2020-01-01"})
     assert kpi.status_code == 200 and kpi.json()["answered"] >= 1
+
+
+def test_an_expired_survey_link_shows_its_closing_date_and_takes_no_answer(stack, anonymous,
+                                                                           operator):
+    from sqlalchemy import create_engine, text
+
+    from servicedesk_common.db import normalize_url
+
+    created = anonymous.post("/api/v1/tickets", json={
+        "title": "Email dinas tidak bisa login", "body": "Kata sandi ditolak.",
+        "category": "Aplikasi", "service": "Aplikasi rusak", "guest_email": "dodi@example.com"})
+    number = created.json()["number"]
+    close(operator, number)
+    seen = operator.eventually(f"/api/v1/tickets/{number}",
+                               lambda t: (t.get("survey") or {}).get("url"), timeout=15)
+    token = seen["survey"]["url"].rsplit("/", 1)[1]
+    engine = create_engine(normalize_url(
+        stack.env["SERVICEDESK_DATABASE_URL"].replace("{service}", "survey")))
+    with engine.begin() as conn:  # fifteen days later
+        conn.execute(text("UPDATE surveys SET expires_at = now() - interval '1 day' "
+                          "WHERE number = :n"), {"n": number})
+    engine.dispose()
+
+    page = anonymous.get(f"/survei/{token}")
+    assert page.status_code == 410
+    assert "Masa pengisian survei sudah berakhir" in page.text and number in page.text
+    assert "<form" not in page.text.split('id="konten"', 1)[1]
+    late = anonymous.post(f"/api/v1/surveys/{token}", json={
+        "answers": [5] * 10, "respondent": {"name": "Dodi"}})
+    assert late.status_code == 410 and late.json()["error"]["code"] == "survey_expired"
+    assert anonymous.get(f"/api/v1/surveys/{token}").json()["state"] == "expired"
