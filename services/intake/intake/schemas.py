@@ -112,13 +112,16 @@ class ReplyOut(Schema):
     created_at = fields.DateTime()
 
 
-class AttachmentOut(Schema):
+class PublicAttachmentOut(Schema):
     id = fields.Integer()
     filename = fields.String()
     content_type = fields.String()
     size = fields.Integer()
-    uploaded_by = fields.String(allow_none=True)
     created_at = fields.DateTime()
+
+
+class AttachmentOut(PublicAttachmentOut):
+    uploaded_by = fields.String(allow_none=True)
 
 
 class SlaOut(Schema):
@@ -214,7 +217,7 @@ class PublicTicketOut(Schema):
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     replies = fields.List(fields.Nested(PublicReplyOut))
-    attachments = fields.List(fields.Nested(AttachmentOut(exclude=("uploaded_by",))))
+    attachments = fields.List(fields.Nested(PublicAttachmentOut))
     sla = fields.Nested(PublicSlaOut, allow_none=True)
     survey = fields.Nested(SurveyOut, allow_none=True)
 
