@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -50,5 +51,15 @@ def waktu(value) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
 
 
-FILTERS = {"waktu": waktu, "status_label": status_label, "type_label": type_label,
-           "priority_label": priority_label, "level_label": level_label}
+def site_path(url) -> str:
+    """A link to one of our own pages (e.g. the survey link the survey service makes with its
+    public URL) as a path on this site, so it works whatever host the client came in by."""
+    parsed = urlsplit(url or "")
+    if parsed.path.startswith(("/survei/", "/lacak", "/bantuan")):
+        return parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    return url or ""
+
+
+FILTERS = {"waktu": waktu, "site_path": site_path, "status_label": status_label,
+           "type_label": type_label, "priority_label": priority_label,
+           "level_label": level_label}

@@ -2,7 +2,7 @@
 import pytest
 
 from gateway.pages import ticket_form
-from gateway.pages.labels import priority_label, status_label, waktu
+from gateway.pages.labels import priority_label, site_path, status_label, waktu
 
 CATALOG = {
     "types": [
@@ -92,3 +92,9 @@ def test_labels_and_times_are_shown_in_indonesian_and_wib():
     assert priority_label(None) == "Belum ditentukan"
     assert waktu("2026-01-12T07:05:00+00:00") == "12 Januari 2026 14:05 WIB"
     assert waktu(None) == "-"
+
+
+def test_links_to_our_own_pages_become_paths_on_this_site():
+    assert site_path("http://localhost:8080/survei/abc123") == "/survei/abc123"
+    assert site_path("https://desk.example/lacak?number=X&token=Y") == "/lacak?number=X&token=Y"
+    assert site_path("https://elsewhere.example/phish") == "https://elsewhere.example/phish"
