@@ -137,6 +137,10 @@ class Deliverer:
         with self.make_uow() as uow:
             return uow.tickets.history(uow.tickets.get(number))
 
+    def outbox_size(self) -> int:
+        with self.make_uow() as uow:
+            return uow.session.execute(select(func.count()).select_from(outbox)).scalar_one()
+
     def events(self, event_type: str) -> list[dict]:
         with self.make_uow() as uow:
             rows = uow.session.execute(select(outbox).where(outbox.c.type == event_type)
