@@ -183,9 +183,13 @@ class DayOrMoment(fields.Field):
         return moment
 
 
+PERIOD_END = {"type": "string", "example": "2026-01-31", "description": (
+    "a date (a whole day in Asia/Jakarta, included) or a moment with an offset")}
+
+
 class KpiArgs(Schema):
-    start = DayOrMoment(data_key="from", required=True)
-    end = DayOrMoment(data_key="to", required=True)
+    start = DayOrMoment(data_key="from", required=True, metadata=PERIOD_END)
+    end = DayOrMoment(data_key="to", required=True, metadata=PERIOD_END)
 
 
 class TargetCountsOut(Schema):

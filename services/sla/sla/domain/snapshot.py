@@ -87,10 +87,15 @@ class Snapshot:
     def state(self, now: datetime) -> SlaState:
         return max((self.target_state(t, now) for t in TARGETS), key=SEVERITY.index)
 
-    def next_check(self, sent: frozenset[str]) -> Moment:
-        """The earliest warning or breach not yet announced: when the monitor looks again."""
+    def next_check(self, sent: frozenset[str], now: datetime | None = None) -> Moment:
+        """When the monitor looks again: the earliest warning or breach not yet announced, or
+        a response, done or hold still ahead of `now` (an event stamped by a clock a little
+        ahead of ours), when the state changes with nobody else to tell."""
         pending = [self.moment(target, level) for target in TARGETS for level in LEVELS
                    if alarm_key(target, level) not in sent]
+        if now is not None:
+            pending += [m for m in (self.responded_at, self.resolved_at, self.hold_since)
+                        if m is not None and m > now]
         return min((m for m in pending if m is not None), default=None)
 
 

@@ -69,7 +69,7 @@ def _conclude(row: ClockRow, old: Snapshot | None, new: Snapshot, before: dict |
     store_snapshot(row, new)
     store_sent(row, sent)
     row.state = new.state(at).value
-    row.next_check_at = new.next_check(sent)
+    row.next_check_at = new.next_check(sent, at)
     row.updated_at = at
     changed = row.state != state_before if before is None else public(row) != before
     if not said and changed:

@@ -128,3 +128,11 @@ def test_the_snapshot_agrees_with_the_clock_on_the_domain_example():
     snapshot = Snapshot.of(clock)
     assert snapshot.response_due_at == datetime(2026, 1, 12, 8, 5, tzinfo=WIB)
     assert snapshot.next_check(frozenset()) == clock.next_deadline(friday)
+
+
+def test_a_response_stamped_ahead_of_our_clock_is_looked_at_again_when_it_comes():
+    early = snap(Fact(RESPOND, at(3)))
+    assert early.state(at(2.99)).value == "ok"
+    assert early.next_check(frozenset(), at(2.99)) == at(3)
+    assert early.state(at(3)).value == "ok"  # response met, resolution still running
+    assert early.next_check(frozenset(), at(3)) == at(6 * 60)
