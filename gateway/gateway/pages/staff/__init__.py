@@ -78,8 +78,8 @@ def require_role(*roles: str) -> None:
 
 @bp.context_processor
 def _context():
-    return {"me": getattr(g, "staff", None), "can": backend.allowed, "L": labels, "csrf_field": CSRF_FIELD,
-            "staff_csrf": csrf_token, "nav": navigation()}
+    return {"me": getattr(g, "staff", None), "can": backend.allowed, "L": labels,
+            "csrf_field": CSRF_FIELD, "staff_csrf": csrf_token, "nav": navigation()}
 
 
 def navigation() -> list[tuple[str, list[tuple[str, str]]]]:

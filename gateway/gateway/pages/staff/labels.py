@@ -57,6 +57,31 @@ SURVEY_SCALE = {1: "Tidak Memuaskan", 2: "Kurang Memuaskan", 3: "Cukup Memuaskan
                 4: "Memuaskan", 5: "Sangat Memuaskan"}
 
 
+HISTORY_WHAT = {
+    "created": "Tiket dibuat", "status": "Status", "title": "Judul", "body": "Isi tiket",
+    "type": "Jenis", "category": "Kategori", "service": "Layanan", "urgency": "Urgensi",
+    "impact": "Dampak", "priority": "Prioritas", "priority_reason": "Alasan prioritas",
+    "assignee": "Ditugaskan ke", "group": "Grup", "hold": "Penundaan", "reply": "Balasan",
+    "note": "Catatan internal", "attachment": "Lampiran", "closed": "Ditutup",
+    "reopened": "Dibuka kembali", "sla_met": "Target SLA terpenuhi",
+    "sla_breached": "Target SLA terlampaui", "sla_at_risk": "Target SLA berisiko",
+    "escalated": "Dieskalasi", "resolved": "Solusi level 2", "survey": "Survei",
+}
+HISTORY_VALUES = {"status": STATUS, "created": STATUS, "urgency": LEVEL, "impact": LEVEL, "type": TYPE,
+                  "hold": HOLD, "group": GROUP,
+                  "sla_met": {"response": "Respons", "resolution": "Penyelesaian"},
+                  "sla_breached": {"response": "Respons", "resolution": "Penyelesaian"},
+                  "sla_at_risk": {"response": "Respons", "resolution": "Penyelesaian"}}
+
+
+def history_value(what: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if what == "priority":
+        return f"{value} · {PRIORITY.get(int(value), '')}" if str(value).isdigit() else value
+    return HISTORY_VALUES.get(what, {}).get(value, str(value))
+
+
 def label(table: dict, value, default: str = "—") -> str:
     if value is None or value == "":
         return default
@@ -80,11 +105,11 @@ def duration(minutes: float) -> str:
     minutes = int(round(abs(minutes)))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} h"] if days else []
+    parts = [f"{days} hari"] if days else []
     if hours:
-        parts.append(f"{hours} j")
+        parts.append(f"{hours} jam")
     if mins or not parts:
-        parts.append(f"{mins} m")
+        parts.append(f"{mins} menit")
     return " ".join(parts[:2])
 
 

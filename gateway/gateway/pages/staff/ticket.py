@@ -36,7 +36,8 @@ def permissions(ticket: dict) -> dict:
         "edit": backend.allowed("PATCH", f"/tickets/{n}"),
         "assign": backend.allowed("POST", f"/tickets/{n}/assign") and not done,
         "resolve": backend.allowed("POST", f"/tickets/{n}/resolve") and not done
-        and (me.role != "technician" or mine) and _open_escalation(ticket) is not None,
+        and (me.role != "technician" or mine)
+        and (_open_escalation(ticket) is not None or bool(ticket.get("assignee"))),
         "close": backend.allowed("POST", f"/tickets/{n}/close") and not done,
         "reopen": backend.allowed("POST", f"/tickets/{n}/reopen") and done,
         "hold": backend.allowed("POST", f"/tickets/{n}/hold") and not done

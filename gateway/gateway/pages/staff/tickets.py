@@ -22,6 +22,7 @@ FILTERS = ("status", "priority", "type", "category", "service", "assignee", "gro
 SORTS = {"-created": "Terbaru dulu", "created": "Terlama dulu", "priority": "Prioritas tertinggi",
          "due": "Tenggat SLA terdekat"}
 PER_PAGE = 25
+SORT_WINDOW = 200  # the API's largest page
 
 
 def _day_bound(value: str, end: bool) -> str | None:
@@ -54,8 +55,7 @@ def _due(ticket: dict):
 
 
 def sort_items(items: list, sort: str) -> list:
-    """The API lists newest first and is asked for `sort` too; the page is put in that order
-    here as well, so the console sorts even before a service honours the parameter."""
+    """The contract lists newest first; other orders are made here."""
     if sort == "created":
         return sorted(items, key=lambda t: t.get("created_at") or "")
     if sort == "priority":
@@ -89,16 +89,20 @@ def tickets():
     except ValueError:
         page = 1
     query = list_query(request.args)
-    result = backend.get("/tickets", **query, sort=sort, page=page, per_page=PER_PAGE)
-    errors = result.errors
-    items = sort_items(result.items(), sort)
+    if sort == "-created":  # the API's own order: its pages are ours
+        result = backend.get("/tickets", **query, page=page, per_page=PER_PAGE)
+        items = result.items()
+    else:  # the API sorts newest first only: the newest SORT_WINDOW, ordered here
+        result = backend.get("/tickets", **query, page=1, per_page=SORT_WINDOW)
+        items = sort_items(result.items(), sort)[(page - 1) * PER_PAGE:page * PER_PAGE]
     total = result.body.get("total", len(items)) if result.ok else 0
+    sortable = total if sort == "-created" else min(total, SORT_WINDOW)
     form = {name: request.args.get(name, "") for name in FILTERS}
-    pages = max(1, -(-total // PER_PAGE))
     feed = url_for("staff.ticket_feed", **{k: v for k, v in form.items() if v}) \
         if page == 1 and sort == "-created" else None
     return render_template("staff/tickets.html", rows=rows(items), total=total, page=page,
-                           pages=pages, form=form, sort=sort, sorts=SORTS, errors=errors,
+                           pages=max(1, -(-sortable // PER_PAGE)), form=form, sort=sort,
+                           sorts=SORTS, errors=result.errors, window=SORT_WINDOW,
                            problem=None if result.ok else result.message, feed=feed,
                            catalog=catalog(), newest=items[0]["created_at"] if items else "")
 

@@ -33,8 +33,10 @@
               table.dataset.newest = row.created_at;
             }
           });
-          if (added && status) {
-            status.textContent = added + " tiket baru masuk.";
+          if (added) {
+            var empty = document.getElementById("feed-empty");
+            if (empty) { empty.remove(); }
+            if (status) { status.textContent = added + " tiket baru masuk."; }
           }
         })
         .catch(function () { /* offline for a moment: the next tick tries again */ })
