@@ -3,23 +3,11 @@ the client can read it without zooming sideways, sees an error next to the quest
 unanswered, and reaches the thank-you page."""
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 360, "height": 740}
-
-pytestmark = pytest.mark.browser
+PHONE_WIDTH = 390  # the conftest's phone
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api").sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-    yield chromium
-    chromium.close()
-    playwright.stop()
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
 def closed_ticket_survey_url(stack) -> str:
@@ -39,13 +27,12 @@ def closed_ticket_survey_url(stack) -> str:
     return stack.url("/survei/" + seen["survey"]["url"].rsplit("/", 1)[1])
 
 
-def test_survey_on_a_phone_without_javascript(stack, browser):
+def test_survey_on_a_phone_without_javascript(stack, phone_without_js, shots):
     url = closed_ticket_survey_url(stack)
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="id-ID")
-    page = context.new_page()
+    page = phone_without_js
     page.goto(url)
     assert page.title().startswith("Survei Kepuasan")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert no_sideways_scroll(page)
     assert page.get_by_label("Nama").input_value() == "Budi"  # prefilled from the ticket
 
     groups = page.get_by_role("group")
@@ -59,6 +46,7 @@ def test_survey_on_a_phone_without_javascript(stack, browser):
         page.locator(f"#f-q{number}").get_by_label("Memuaskan", exact=True).check()
     page.get_by_label("Saran untuk perbaikan layanan kami").fill("Terima kasih, cepat.")
     page.get_by_role("button", name="Kirim Survei").click()
+    shots.take(page, "survey-errors")
 
     assert "Periksa kembali isian berikut" in page.inner_text(".error-summary")
     error = page.locator("#f-q4-error")
@@ -72,9 +60,9 @@ def test_survey_on_a_phone_without_javascript(stack, browser):
     page.get_by_role("button", name="Kirim Survei").click()
     assert page.url.endswith("/terima-kasih")
     assert page.get_by_role("heading", name="Terima kasih").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert no_sideways_scroll(page)
 
     page.goto(url)  # the link again: answered once, no second form
     assert page.get_by_role("heading", name="Survei sudah diisi").is_visible()
     assert page.locator("form").count() == 0
-    context.close()
+    shots.take(page, "survey-answered")

@@ -28,7 +28,7 @@ class SurveyConfig:
         if ttl < 1:
             raise SettingsError(f"SERVICEDESK_SURVEY_TTL_DAYS must be at least 1, got {ttl}")
         return cls(
-            public_url=env("SERVICEDESK_PUBLIC_URL", "http://localhost:8080").rstrip("/"),
+            public_url=(env("SERVICEDESK_PUBLIC_URL") or default_public_url()).rstrip("/"),
             ttl_days=ttl,
             smtp_host=env("SERVICEDESK_SMTP_HOST"),
             smtp_port=env_int("SERVICEDESK_SMTP_PORT", 25),
@@ -43,6 +43,11 @@ class SurveyConfig:
             mail_retry_max_seconds=env_float("SERVICEDESK_MAIL_RETRY_MAX_SECONDS", 1800.0),
             mail_batch=env_int("SERVICEDESK_MAIL_BATCH", 20),
         )
+
+
+def default_public_url() -> str:
+    """Unset: the gateway on this machine, on the port it listens on."""
+    return f"http://localhost:{env_int('SERVICEDESK_GATEWAY_PORT', 8080)}"
 
 
 def _flag(name: str) -> bool:
