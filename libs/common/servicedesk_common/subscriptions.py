@@ -15,7 +15,7 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
                    "sla.at_risk", "sla.breached", "sla.updated", "sla.started"],
     "sla": ["ticket.created", "ticket.status_changed", "ticket.replied", "ticket.prioritized",
             "ticket.assigned", "ticket.hold_started", "ticket.hold_ended", "ticket.reopened",
-            "ticket.closed", "escalation.reassigned"],
+            "ticket.closed", "escalation.reassigned", "ticket.recategorized"],
     "survey": ["ticket.created", "ticket.closed", "ticket.replied", "escalation.resolved"],
     "knowledge": ["ticket.closed", "ticket.created"],
 }

@@ -127,6 +127,13 @@ def on_ticket_prioritized(event: Envelope, *, uow) -> None:
     _record(data["number"], *facts, uow=uow)
 
 
+def on_ticket_recategorized(event: Envelope, *, uow) -> None:
+    """A new service may have its own policy: re-targeted like a priority change."""
+    data = read_payload(event)
+    _record(data["number"], Fact(SERVICE, _moment(data, event), event.message_id,
+                                 value=data.get("to_service")), uow=uow)
+
+
 def on_hold_started(event: Envelope, *, uow) -> None:
     data = read_payload(event)
     _record(data["number"], Fact(HOLD, _moment(data, event), event.message_id,
@@ -155,6 +162,7 @@ EVENT_HANDLERS = {
     "ticket.assigned": on_ticket_assigned,
     "escalation.reassigned": on_escalation_reassigned,
     "ticket.prioritized": on_ticket_prioritized,
+    "ticket.recategorized": on_ticket_recategorized,
     "ticket.hold_started": on_hold_started,
     "ticket.hold_ended": on_hold_ended,
     "ticket.reopened": on_ticket_reopened,

@@ -113,3 +113,19 @@ def test_events_of_a_ticket_whose_creation_has_not_arrived_wait_for_it(sla):
     started = sla.wait_outbox(number, "sla.started")[0]
     assert started["responded_at"] == moment(2)
     assert started["group"] == "egov"
+
+
+def test_a_ticket_moved_to_a_service_with_its_own_policy_is_retargeted_from_its_start(sla_idle):
+    sla_idle.override("Server down", response_minutes=30, resolution_minutes=90)
+    start = datetime.now(UTC).replace(microsecond=0)
+    number = "INC-2026-800007"
+    sla_idle.handle(sla_idle.created(number, start, service="SIM down"))
+    assert sla_idle.row(number).policy == "priority-3"
+    sla_idle.handle(sla_idle.event("ticket.recategorized", number, from_service="SIM down",
+                                   to_service="Server down",
+                                   at=iso(start + timedelta(minutes=1))))
+    row = sla_idle.row(number)
+    assert (row.policy, row.calendar) == ("priority-3/server-down", "24x7")
+    assert row.response_due_at == start + timedelta(minutes=30)
+    updated = sla_idle.outbox(number)[-1]
+    assert updated["type"] == "sla.updated" and updated["policy"] == "priority-3/server-down"
