@@ -14,11 +14,16 @@ import urllib3
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_FAILURE_SECONDS = 5.0
+REFRESH_AT_MOST_EVERY_SECONDS = 1.0
 
 
 class CatalogSource(Protocol):
     def current(self) -> dict | None:
         """The catalog in the contract's shape, or None when it cannot be had."""
+
+    def refresh(self) -> bool:
+        """Ask again now (an admin may just have added what a ticket names); True when a
+        new copy came."""
 
 
 class StaticCatalog:
@@ -27,6 +32,9 @@ class StaticCatalog:
 
     def current(self) -> dict | None:
         return self.catalog
+
+    def refresh(self) -> bool:
+        return False
 
 
 class HttpCatalog:
@@ -55,6 +63,19 @@ class HttpCatalog:
             else:
                 self._catalog, self._fetched_at = catalog, now
             return self._catalog
+
+    def refresh(self) -> bool:
+        now = self.clock()
+        with self._lock:
+            if now - max(self._fetched_at, self._failed_at) < REFRESH_AT_MOST_EVERY_SECONDS:
+                return False
+        catalog = self._fetch()
+        with self._lock:
+            if catalog is None:
+                self._failed_at = now
+                return False
+            self._catalog, self._fetched_at = catalog, now
+            return True
 
     def _fetch(self) -> dict | None:
         try:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from servicedesk_common.errors import Forbidden, NotFound, Unauthorized
+from servicedesk_common.errors import Forbidden, Invalid, NotFound, Unauthorized
 from servicedesk_common.identity import OPERATOR, SUPERVISOR, TECHNICIAN, Identity
 from servicedesk_common.web import current_identity, request_id, runtime
 
@@ -33,6 +33,21 @@ def intake() -> IntakeRuntime:
 
 def unit_of_work() -> IntakeUnitOfWork:
     return IntakeUnitOfWork(runtime().sessions, producer="intake", correlation_id=request_id())
+
+
+CLASSIFICATION_FIELDS = {"type", "category", "service"}
+
+
+def with_catalog(action):
+    """Run action(catalog); when it refuses a type, category or service, ask triage once more
+    (the cached catalog may predate an admin's change) before the refusal stands."""
+    source = intake().catalog
+    try:
+        return action(source.current())
+    except Invalid as refused:
+        if not CLASSIFICATION_FIELDS & set(refused.details) or not source.refresh():
+            raise
+        return action(source.current())
 
 
 def caller() -> Identity:

@@ -27,7 +27,7 @@ from ..schemas import (
     TicketPatch,
 )
 from ..views import reply_view, ticket_view
-from .access import DESK, allow, allow_hold, caller, intake, ticket_for, unit_of_work
+from .access import DESK, allow, allow_hold, caller, intake, ticket_for, unit_of_work, with_catalog
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets")
 
@@ -41,8 +41,8 @@ class TicketCollection(MethodView):
         record one on someone's behalf (operator, supervisor: with the channel)."""
         identity = current_identity()
         with unit_of_work() as uow:
-            created = handlers.create_ticket(data, by=identity, uow=uow,
-                                             catalog=intake().catalog.current())
+            created = with_catalog(lambda catalog: handlers.create_ticket(
+                data, by=identity, uow=uow, catalog=catalog))
             uow.commit()
         view = ticket_view(created.ticket, staff=identity is not None and identity.is_staff)
         token = created.tracking_token  # shown in this response only; we keep its hash
@@ -108,8 +108,8 @@ class TicketItem(MethodView):
         allow(identity, *DESK, what="change tickets")
         with unit_of_work() as uow:
             ticket, _ = ticket_for(uow, number, for_update=True)
-            handlers.update_ticket(ticket, data, by=identity, uow=uow,
-                                   catalog=intake().catalog.current())
+            with_catalog(lambda catalog: handlers.update_ticket(
+                ticket, data, by=identity, uow=uow, catalog=catalog))
             uow.commit()
             return ticket_view(ticket, staff=True)
 

@@ -165,3 +165,22 @@ def test_when_triage_cannot_be_asked_the_ticket_is_still_taken(desk):
     desk.harness.app.extensions["intake"].catalog = StaticCatalog(None)
     ticket = desk.create(category="Printer", service="Printer macet")
     assert ticket["category"] == "Printer"  # triage flags it when it classifies it
+
+
+def test_a_service_the_admin_just_added_is_accepted_after_asking_triage_again(desk):
+    import copy
+
+    from intake.catalog import StaticCatalog
+
+    from ..conftest import CATALOG
+
+    class Changing(StaticCatalog):
+        def refresh(self):
+            self.catalog = copy.deepcopy(CATALOG)
+            self.catalog["categories"][0]["details"][0]["services"].append(
+                {"code": "email-penuh", "name": "Email penuh"})
+            return True
+
+    desk.harness.app.extensions["intake"].catalog = Changing(CATALOG)
+    ticket = desk.create(category="Aplikasi", service="email-penuh")
+    assert ticket["service"] == "Email penuh"

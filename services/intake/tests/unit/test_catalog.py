@@ -54,3 +54,12 @@ def test_without_any_copy_there_is_no_catalog_and_no_retry_storm():
 def test_a_real_request_to_nowhere_gives_no_catalog():
     catalog = HttpCatalog("http://127.0.0.1:9", ttl=30, timeout=0.5)
     assert catalog.current() is None
+
+
+def test_a_refresh_asks_again_but_not_more_than_once_a_second():
+    catalog, clock, calls = source([{"v": 1}, {"v": 2}, {"v": 3}])
+    catalog.current()
+    assert catalog.refresh() is False  # just fetched
+    clock.now += 2
+    assert catalog.refresh() is True and catalog.current() == {"v": 2}
+    assert len(calls) == 2
