@@ -13,7 +13,7 @@ from servicedesk_common.identity import ADMIN
 from servicedesk_common.settings import Settings, env_float, env_int
 from servicedesk_common.web import create_base_app, current_identity, request_id, require, runtime
 
-from . import auth, docs, domain
+from . import auth, docs, domain, reports
 from .adapters import GatewayUnitOfWork
 from .models import User
 from .openapi import merged_openapi
@@ -179,6 +179,7 @@ def create_app(settings: Settings | None = None, *, engine=None):
     rt.accounts = auth.AccountCheck(rt.sessions,
                                     ttl=env_float("SERVICEDESK_ACCOUNT_RECHECK_SECONDS", 30.0))
     api.register_blueprint(blp)
+    api.register_blueprint(reports.blp)
     app.register_blueprint(docs.bp)
     install_routing(app)
     register_pages(app)

@@ -40,7 +40,7 @@ ERROR_TEXT = {
 }
 
 
-PAGE_MODULES = ("client", "survey", "staff")
+PAGE_MODULES = ("client", "survey", "staff", "dashboard")
 
 
 def register_pages(app: Flask) -> None:

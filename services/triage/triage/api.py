@@ -184,4 +184,7 @@ def create_app(settings: Settings | None = None, *, engine=None):
     settings = settings or Settings.from_env("triage")
     app, api = create_base_app(settings, title="Triage", engine=engine)
     api.register_blueprint(blp)
+    from .kpi import blp as kpi_blp  # the categorisation KPI (its own module)
+
+    api.register_blueprint(kpi_blp)
     return app
