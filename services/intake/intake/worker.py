@@ -6,10 +6,12 @@ from servicedesk_common.worker import run_worker
 from .adapters import IntakeUnitOfWork as UnitOfWork
 from .handlers import EVENT_HANDLERS
 from .read_model import READ_MODEL_HANDLERS
+from .scrub import token_scrubber
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 HANDLERS = {**EVENT_HANDLERS, **READ_MODEL_HANDLERS}
-LOOPS: tuple = ()  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
+# builders of extra worker threads: loop_builder(worker) -> loop(stop)
+LOOPS: tuple = (token_scrubber,)
 
 
 def main() -> None:

@@ -108,7 +108,7 @@ class Deliverer:
     def __init__(self, engine):
         from intake.worker import HANDLERS, UnitOfWork
 
-        sessions = session_factory(engine)
+        sessions = self.sessions = session_factory(engine)
         self.make_uow = lambda **kw: UnitOfWork(sessions, producer="intake", **kw)
         self.handlers = {t: once_per_message(h, self.make_uow) for t, h in HANDLERS.items()}
 
