@@ -65,9 +65,12 @@ def _conclude(row: ClockRow, old: Snapshot | None, new: Snapshot, before: dict |
               at: datetime) -> list[Event]:
     """`before`: the public fields before the change; None when only the state can change."""
     state_before = row.state
-    said, sent = announce(old, new, sent_of(row), at)
-    store_snapshot(row, new)
-    store_sent(row, sent)
+    was_sent = sent_of(row)
+    said, sent = announce(old, new, was_sent, at)
+    if new is not old:  # the monitor's look: the snapshot stands, only time moved
+        store_snapshot(row, new)
+    if sent != was_sent:
+        store_sent(row, sent)
     row.state = new.state(at).value
     row.next_check_at = new.next_check(sent, at)
     row.updated_at = at
