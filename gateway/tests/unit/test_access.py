@@ -84,3 +84,10 @@ def test_every_row_of_the_table_is_reachable_by_its_own_example_path():
     for method, pattern, rule in POLICY:
         example = "/api/v1" + pattern.replace("[^/]+", "x1")
         assert rule_for(method, example) == rule, (method, pattern)
+
+
+@pytest.mark.parametrize("role,expected", [(None, None), ("client", None), ("operator", None),
+                                           ("supervisor", None), ("technician", 403),
+                                           ("knowledge_manager", 403), ("admin", 403)])
+def test_guests_clients_and_the_desk_report_tickets_other_roles_do_not(role, expected):
+    assert refusal(rule_for("POST", "/api/v1/tickets"), who(role), has_token=False) == expected
