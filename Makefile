@@ -39,8 +39,14 @@ unit: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# Benchmarks (bench/run.py; BENCH_ARGS=--quick for a short run); Debian's wrk is the load generator.
 bench: venv
-	$(PY) bench/run.py
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian's wrk for the benchmarks"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache test-artifacts
