@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium (/usr/bin/chromium, installed by `make browser`, part of
 `make test`) driven by Playwright for Python, which downloads no browser of its own.
 
-Fixtures: `browser` (one Chromium per session), `phone` / `desktop` (a fresh context and page
+Fixtures: `browser` (one Chromium per module), `phone` / `desktop` (a fresh context and page
 per test), `shots` (numbered screenshots). Screenshots are kept under
 test-artifacts/browser/<test>/ (git-ignored), plus one named `failure` when a test fails."""
 from __future__ import annotations
@@ -42,8 +42,11 @@ def pytest_runtest_makereport(item, call):
 _FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Module scope, not session: Playwright's sync API runs
+    one instance per thread at a time, so a module that starts its own must find none left
+    running by another module."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"No Chromium at {CHROMIUM}: run `make browser` (apt-get install chromium) "
                     "or set SERVICEDESK_CHROMIUM.", pytrace=False)

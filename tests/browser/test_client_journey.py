@@ -101,7 +101,7 @@ def test_client_reports_tracks_replies_and_answers_the_survey(stack, phone_witho
     assert page.locator("#status-tiket").inner_text() == "Selesai"
     shots.take(page, "tracking-done")
     page.locator("#tautan-survei").click()
-    assert page.title().startswith("Survei Kepuasan")
+    assert page.title().startswith("Survei Kepuasan"), (page.url, page.inner_text("body")[:600])
     assert page.get_by_label("Nama").input_value() == "Sari Wulandari"
     for question in range(1, 11):
         page.locator(f"#f-q{question}").get_by_label("Sangat Memuaskan").check()
