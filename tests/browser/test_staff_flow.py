@@ -1,51 +1,18 @@
 """The staff console in a real headless Chromium, as the SOP clicks it: an operator takes a
 web-submitted ticket from Semua Tiket through verification, prioritising, escalation and
-closure; the technician resolves it on a phone. Screenshots go to test-artifacts/staff/."""
+closure; the technician resolves it on a phone. Fixtures (browser, desktop, phone, shots) are
+tests/browser/conftest.py's; screenshots go to test-artifacts/browser/<test>/."""
 from __future__ import annotations
 
 import secrets
 import time
-from pathlib import Path
 
-import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "staff"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 740}
-
-pytestmark = pytest.mark.browser
+PHONE_WIDTH = 390  # the shared `phone` fixture's viewport (tests/browser/conftest.py)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium driven by Playwright (tests/browser/conftest.py has no shared fixture
-    yet; this one follows the brief's launch options)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-def expect(target):
-    from playwright.sync_api import expect as playwright_expect
-    return playwright_expect(target)
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def logged_in(browser, stack, username: str, viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport, locale="id-ID")
-    context.set_default_timeout(15000)
-    page = context.new_page()
+def log_in(page, stack, username: str):
     page.goto(stack.url("/staf/masuk"))
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(stack.demo_password)
@@ -64,6 +31,10 @@ def reload_until(page, locator, timeout: float = 20.0) -> None:
     expect(locator.first).to_be_visible()
 
 
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+
+
 def web_ticket(stack) -> str:
     title = f"Internet mati di ruang rapat {secrets.token_hex(3)}"
     created = stack.client().post("/api/v1/tickets", json={
@@ -75,8 +46,8 @@ def web_ticket(stack) -> str:
 
 
 def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_a_phone(
-        stack, browser):
-    operator = logged_in(browser, stack, "operator1")
+        stack, desktop, phone, shots):
+    operator = log_in(desktop, stack, "operator1")
     expect(operator.get_by_role("heading", name="Semua Tiket")).to_be_visible()
 
     # A client reports through the web form while the list is open: the row appears by itself.
@@ -85,7 +56,7 @@ def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_
     expect(row).to_be_visible(timeout=25000)
     expect(operator.locator("#feed-status")).to_contain_text("tiket baru")
     expect(row).to_contain_text("Diajukan")
-    shot(operator, "01-operator-list-new-ticket")
+    shots.take(operator, "operator-list-new-ticket")
 
     # Lihat > Edit: verify (Diajukan -> Baru).
     row.get_by_role("link", name=f"Lihat {number}").click()
@@ -103,7 +74,7 @@ def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_
     operator.get_by_role("group", name="Level Dampak").get_by_label("Menengah").check()
     expect(operator.locator("#priority-computed")).to_have_text("1 · Tinggi")
     operator.get_by_label("Status Tiket").select_option("in_progress")
-    shot(operator, "02-operator-edit-priority")
+    shots.take(operator, "operator-edit-priority")
     operator.get_by_role("button", name="Simpan").click()
     expect(operator.locator(".ticket-summary")).to_contain_text("Dalam Penanganan")
     reload_until(operator, operator.locator(".ticket-summary .prio-1"))
@@ -116,22 +87,23 @@ def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_
     operator.get_by_role("button", name="Tugaskan").click()
     expect(operator.locator(".flash-success")).to_contain_text("ditugaskan")
     reload_until(operator, operator.get_by_text("tech-network-1").first)
-    shot(operator, "03-operator-assigned")
+    shots.take(operator, "operator-assigned")
 
     # The technician, on a phone: Tiket Ditugaskan > Lihat > Tulis Solusi.
-    technician = logged_in(browser, stack, "tech-network-1", viewport=PHONE)
+    technician = log_in(phone, stack, "tech-network-1")
     expect(technician.get_by_role("heading", name="Tiket Ditugaskan")).to_be_visible()
     reload_until(technician, technician.get_by_role("link", name=f"Lihat {number}"))
-    assert technician.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    shot(technician, "04-technician-queue-phone")
+    assert fits(technician)
+    shots.take(technician, "technician-queue-phone")
     technician.get_by_role("link", name=f"Lihat {number}").click()
     reload_until(technician, technician.get_by_role("textbox", name="Solusi", exact=True))
-    assert technician.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(technician)
     expect(technician.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
-    technician.get_by_role("textbox", name="Solusi", exact=True).fill("Switch lantai 2 diganti; koneksi pulih.")
+    solution = technician.get_by_role("textbox", name="Solusi", exact=True)
+    solution.fill("Switch lantai 2 diganti; koneksi pulih.")
     technician.get_by_role("button", name="Kirim Solusi").click()
     expect(technician.locator(".flash-success")).to_contain_text("Solusi dikirim")
-    shot(technician, "05-technician-resolved-phone")
+    shots.take(technician, "technician-resolved-phone")
 
     # Back to the operator: the solution is on the ticket; close it.
     operator.reload()
@@ -140,7 +112,7 @@ def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_
     operator.get_by_role("button", name="Tutup Tiket (Selesai)").click()
     expect(operator.locator(".flash-success")).to_contain_text("Tiket ditutup")
     expect(operator.locator(".ticket-summary")).to_contain_text("Selesai")
-    shot(operator, "06-operator-closed")
+    shots.take(operator, "operator-closed")
 
     seen = stack.client("operator1").get(f"/api/v1/tickets/{number}").json()
     assert seen["status"] == "done"

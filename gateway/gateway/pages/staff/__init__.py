@@ -97,9 +97,9 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
             ("Pengetahuan", [("Artikel", url_for("staff.articles"))])]
     if role == "supervisor":
         menu.append(("Laporan", [("Survei Kepuasan", url_for("staff.surveys")),
-                                 ("Dasbor KPI", url_for("staff.kpi"))]))
+                                 ("Dasbor KPI", url_for("dashboard.index"))]))
     if role == "admin":
-        menu.append(("Laporan", [("Dasbor KPI", url_for("staff.kpi"))]))
+        menu.append(("Laporan", [("Dasbor KPI", url_for("dashboard.index"))]))
         menu.append(("Admin", [("Pengguna", url_for("staff.admin_users")),
                                ("Grup & Rute", url_for("staff.admin_groups")),
                                ("Katalog", url_for("staff.admin_catalog")),

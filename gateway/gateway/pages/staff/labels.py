@@ -82,25 +82,6 @@ def history_value(what: str, value) -> str:
     return HISTORY_VALUES.get(what, {}).get(value, str(value))
 
 
-KPI_NAMES = {
-    "tickets": "Tiket", "met": "Terpenuhi", "breached": "Terlampaui", "pending": "Berjalan",
-    "total": "Jumlah", "met_share": "Persentase terpenuhi",
-    "breached_share": "Persentase terlampaui", "response": "Respons",
-    "resolution": "Penyelesaian", "priorities": "Per prioritas", "priority": "Prioritas",
-    "all": "Keseluruhan", "sent": "Survei dikirim", "answered": "Survei dijawab",
-    "mean_score": "Nilai kepuasan rata-rata", "follow_ups": "Nilai rendah (tindak lanjut)",
-    "count": "Jumlah", "share": "Persentase", "mean": "Rata-rata", "category": "Kategori",
-    "from": "Dari", "to": "Sampai", "start": "Dari", "end": "Sampai", "window": "Periode",
-    "escalations": "Eskalasi", "completed_by_first_group": "Diselesaikan grup pertama",
-    "reassigned": "Dipindahtugaskan", "returned": "Dikembalikan ke level 1",
-    "solved_at_level_2": "Solusi ditemukan di level 2", "per_category": "Per kategori",
-    "per_priority": "Per prioritas", "recording": "Pencatatan", "categorisation": "Kategorisasi",
-    "prioritisation": "Prioritasi", "initial_diagnosis": "Diagnosa awal",
-    "escalation": "Eskalasi", "investigation": "Investigasi", "closure": "Penutupan",
-    "web": "Melalui aplikasi", "right_first_time": "Kategori benar sejak awal",
-}
-
-
 def label(table: dict, value, default: str = "—") -> str:
     if value is None or value == "":
         return default

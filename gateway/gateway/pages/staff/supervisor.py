@@ -2,11 +2,11 @@
 quarter, approval), the follow-ups of low scores, and the KPI dashboard."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from . import backend, bp, labels, require_role
+from . import backend, bp, require_role
 
 SURVEY_STATES = {"answered": "Sudah dijawab", "open": "Menunggu jawaban",
                  "expired": "Kedaluwarsa", "all": "Semua"}
@@ -64,24 +64,8 @@ def evaluate(survey_id):
     return redirect(back + f"#survei-{survey_id}")
 
 
-KPI_SOURCES = (("sla", "Target SLA (respons dan penyelesaian)", "/sla/kpi"),
-               ("escalation", "Eskalasi", "/escalations/kpi"),
-               ("survey", "Kepuasan klien", "/surveys/kpi"))
-
-
 @bp.get("/kpi")
 def kpi():
-    """Indikator Pengukuran Kinerja for a period: the contract's report when it answers, and
-    the services' own KPI figures it is made of."""
+    """The KPI dashboard lives at /dasbor (issue 10, behind this console's login)."""
     require_role("supervisor", "admin")
-    period = period_args()
-    report = backend.get_or_none("/reports/kpi", **period)
-    parts = []
-    if report is None:
-        for key, title, path in KPI_SOURCES:
-            parts.append((key, title, backend.get_or_none(path, **period)))
-    quick = [("Bulan ini", date.today().replace(day=1), date.today()),
-             ("30 hari terakhir", date.today() - timedelta(days=29), date.today()),
-             ("Tahun ini", date.today().replace(month=1, day=1), date.today())]
-    return render_template("staff/kpi.html", period=period, report=report, parts=parts,
-                           quick=quick, names=labels.KPI_NAMES)
+    return redirect(url_for("dashboard.index"))
