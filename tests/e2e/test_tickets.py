@@ -22,6 +22,11 @@ def test_a_guest_ticket_verified_categorised_and_prioritised_shows_all_of_it(sta
     photo = anonymous.post(f"/api/v1/tickets/{number}/attachments?token={token}",
                            files=[("file", ("modem.png", PNG, "image/png"))])
     assert photo.status_code == 201, photo.text
+    download = anonymous.get(f"/api/v1/tickets/{number}/attachments/{photo.json()[0]['id']}",
+                             params={"token": token})
+    assert download.status_code == 200 and download.content == PNG
+    assert download.headers["Content-Type"] == "image/png"
+    assert "modem.png" in download.headers["Content-Disposition"]
     disguised = anonymous.post(f"/api/v1/tickets/{number}/attachments?token={token}",
                                files=[("file", ("modem.png", b"MZ\x90\x00" * 16))])
     assert disguised.status_code == 415
