@@ -6,7 +6,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -142,5 +142,4 @@ def _check_csrf() -> None:
     except BadRequest:
         sent = ""
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        g.csrf_failed = True
         raise CsrfFailed("The form has expired or did not come from this site; reload it.")

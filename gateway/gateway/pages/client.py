@@ -40,20 +40,28 @@ def submit_ticket():
     values = ticket_form.clean(request.form)
     files = [f for f in request.files.getlist("attachments") if f and f.filename]
     errors = ticket_form.check(values, choices)
+    answer = 422
     if not errors:
-        status, body = api("POST", "/api/v1/tickets", payload=ticket_form.ticket_payload(values))
+        try:
+            status, body = api("POST", "/api/v1/tickets",
+                               payload=ticket_form.ticket_payload(values))
+        except Unavailable:  # keep what the client typed; they can send it again
+            status, body = 503, {}
         if status == 201:
             session["sent"] = {"number": body["number"], "token": body["tracking_token"],
                                "attachments": attach(body["number"], body["tracking_token"],
                                                      files)}
             return redirect(url_for("client_pages.ticket_sent"), code=303)
         log.info("event=ticket_form_refused status=%s", status)
-        errors = ticket_form.errors_from_api(error_details(body)) if status == 422 else {
-            "_form": ["Tiket belum dapat dikirim. Coba lagi beberapa saat lagi."]}
+        if status == 422:
+            errors = ticket_form.errors_from_api(error_details(body))
+        else:
+            errors = {"_form": ["Tiket belum dapat dikirim. Coba lagi beberapa saat lagi."]}
+            answer = 503 if status >= 500 else 400
     if files:
         errors.setdefault("attachments", []).append("Pilih ulang lampiran Anda.")
     return render_template("client/form.html", choices=choices, values=values,
-                           errors=errors), 422
+                           errors=errors), answer
 
 
 def attach(number: str, token: str, files: list) -> dict:
@@ -130,7 +138,7 @@ def track_reply():
         message = "Tulis balasan Anda." if not body else \
             f"Balasan paling banyak {MAX_REPLY} karakter."
         return show_ticket(number, token, reply=body, reply_errors={"body": [message]})
-    status, answer = api("POST", path("/api/v1/track/{}/replies", number),
+    status, _ = api("POST", path("/api/v1/track/{}/replies", number),
                          query={"token": token}, payload={"body": body})
     if 200 <= status < 300:
         flash("Balasan Anda sudah terkirim.", "success")

@@ -135,3 +135,14 @@ def test_a_reply_from_the_tracking_page_reaches_intake_and_comes_back_to_the_pag
     assert call["json"] == {"body": "Sudah saya restart."} and call["args"] == {"token": TOKEN}
     page = gw.http.get(response.headers["Location"]).get_data(as_text=True)
     assert "Balasan Anda sudah terkirim." in page
+
+
+def test_when_intake_is_down_the_form_keeps_what_was_typed(gateway, fake_service):
+    fake_service.answers["POST /api/v1/tickets"] = lambda r: (503, {"error": {
+        "code": "service_unavailable", "message": "down", "details": {}}})
+    gw = gateway()
+    response = gw.http.post("/", data={**FORM, "csrf_token": gw.csrf("/")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Tiket belum dapat dikirim" in html
+    assert 'value="warga@example.com"' in html and "Wifi ruang rapat mati" in html
