@@ -130,7 +130,7 @@ ROUTES = [
     route("GET", "/api/v1/kb/suggest?text=internet+mati", expect(*STAFF), marks=[NOT_BUILT]),
     # Reports
     route("GET", "/api/v1/reports/kpi?from=2026-01-01&to=2026-12-31",
-          expect("supervisor", "admin"), marks=[NOT_BUILT]),
+          expect("supervisor", "admin")),
 ]
 
 
