@@ -6,8 +6,21 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
 
+from servicedesk_common.errors import ApiError
 from servicedesk_common.identity import STAFF
 
 from ... import auth
@@ -106,6 +119,25 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
                                ("Matriks Prioritas", url_for("staff.admin_matrix")),
                                ("Kalender & SLA", url_for("staff.admin_sla"))]))
     return menu
+
+
+ERROR_TEXT = {403: ("Tidak diizinkan", "Peran Anda tidak diizinkan membuka atau melakukan ini."),
+              404: ("Tidak ditemukan", "Tiket, artikel atau halaman ini tidak ada.")}
+
+
+@bp.errorhandler(ApiError)
+@bp.errorhandler(HTTPException)
+def _console_error(exc):
+    """Errors inside the console keep the console's menu (the public pages have their own)."""
+    status = getattr(exc, "status", None) or getattr(exc, "code", None) or 500
+    from .. import ERROR_TEXT as PAGE_TEXT  # the public pages' wording for the rest
+
+    title, text = ERROR_TEXT.get(status) or PAGE_TEXT.get(status) or PAGE_TEXT[
+        500 if status >= 500 else 400]
+    if not hasattr(g, "staff"):
+        g.staff = None
+    return render_template("staff/error.html", title=title, message=text,
+                           status=status), status
 
 
 @bp.get("")
