@@ -29,14 +29,17 @@ def upgrade(script_location: Path, settings: Settings, engine=None) -> None:
     log.info("event=migrated service=%s", settings.service)
 
 
-def run_env(target_metadata: list[MetaData]) -> None:
-    """The body of every migrations/env.py (online mode only: we always have the database)."""
+def run_env(target_metadata: list[MetaData], *, include_name=None) -> None:
+    """The body of every migrations/env.py (online mode only: we always have the database).
+
+    ``include_name``: Alembic's hook to keep autogenerate away from tables the models do not
+    map (e.g. SQLite FTS5 tables); None includes everything."""
     config = context.config
     engine = config.attributes.get("engine") or make_engine(config.attributes["settings"])
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite",
-                          compare_type=True)
+                          compare_type=True, include_name=include_name)
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":  # web and worker may start together
                 connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),

@@ -17,5 +17,5 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
             "ticket.assigned", "ticket.hold_started", "ticket.hold_ended", "ticket.reopened",
             "ticket.closed", "escalation.reassigned", "ticket.recategorized"],
     "survey": ["ticket.created", "ticket.closed", "ticket.replied", "escalation.resolved"],
-    "knowledge": ["ticket.closed", "ticket.created"],
+    "knowledge": ["ticket.closed", "ticket.created", "ticket.updated", "ticket.reopened"],
 }

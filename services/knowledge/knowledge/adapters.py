@@ -1,7 +1,196 @@
-"""Knowledge's unit of work and repositories."""
+"""Knowledge's unit of work and repositories. The repositories keep the search structures in
+step with the rows (search columns, vocabulary, SQLite FTS5; PostgreSQL's follow by themselves)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
 from servicedesk_common.db import UnitOfWork
+
+from . import domain
+from .models import Article, ArticleVersion, KnownTicket, SynonymList, Usage
+from .search import Search, search_fields
+
+ARTICLE_TABLE, TICKET_TABLE = "kb_articles", "kb_tickets"
+
+
+class Articles:
+    def __init__(self, session, search: Search):
+        self.session = session
+        self.search = search
+
+    def get(self, article_id: int) -> Article | None:
+        return self.session.get(Article, article_id)
+
+    def get_for_update(self, article_id: int) -> Article | None:
+        return self.session.get(Article, article_id, with_for_update=True)
+
+    def by_ids(self, ids) -> dict[int, Article]:
+        if not ids:
+            return {}
+        rows = self.session.execute(select(Article).where(Article.id.in_(list(ids)))).scalars()
+        return {article.id: article for article in rows}
+
+    def from_ticket(self, number: str) -> Article | None:
+        """The article already drafted from this ticket (not archived), if any."""
+        return self.session.execute(
+            select(Article).where(Article.source_ticket == number,
+                                  Article.status != domain.ARCHIVED)
+            .order_by(Article.id).limit(1)).scalar_one_or_none()
+
+    def unique_slug(self, title: str) -> str:
+        base = domain.slugify(title)
+        taken = set(self.session.execute(
+            select(Article.slug).where(Article.slug.like(f"{base}%"))).scalars())
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    def add(self, article: Article) -> None:
+        self.session.add(article)
+        self.session.flush()
+        self.reindex(article)
+
+    def reindex(self, article: Article) -> None:
+        fields = search_fields(title=article.title, keywords=article.keywords,
+                               service=article.service, symptoms=article.symptoms,
+                               solution=article.solution)
+        self.search.index(ARTICLE_TABLE, article.id, article, fields)
+
+    def record_version(self, article: Article, *, change: str, by: str, at) -> None:
+        self.session.add(ArticleVersion(
+            article_id=article.id, version=article.version, title=article.title,
+            category=article.category, service=article.service, symptoms=article.symptoms,
+            solution=article.solution, keywords=list(article.keywords or []),
+            status=article.status, change=change, by=by, at=at))
+
+    def versions(self, article_id: int) -> list[ArticleVersion]:
+        return list(self.session.execute(
+            select(ArticleVersion).where(ArticleVersion.article_id == article_id)
+            .order_by(ArticleVersion.version.desc())).scalars())
+
+    def listing(self, *, filters: dict, page: int, per_page: int) -> tuple[list[Article], int]:
+        query = select(Article)
+        for name, value in filters.items():
+            query = query.where(getattr(Article, name) == value)
+        total = self.session.execute(
+            select(func.count()).select_from(query.subquery())).scalar_one()
+        items = self.session.execute(
+            query.order_by(Article.updated_at.desc(), Article.id.desc())
+            .offset((page - 1) * per_page).limit(per_page)).scalars().all()
+        return list(items), total
+
+    def ranked(self, q: str, synonyms, *, filters: dict, page: int, per_page: int
+               ) -> tuple[list[tuple[Article, float]], int]:
+        query = self.search.query(q, synonyms)
+        hits, total = self.search.ranked(query, table=ARTICLE_TABLE, key="id", tiebreak="slug",
+                                         filters=filters, limit=per_page,
+                                         offset=(page - 1) * per_page)
+        found = self.by_ids([key for key, _ in hits])
+        return [(found[int(key)], score) for key, score in hits if int(key) in found], total
+
+    def count_feedback(self, article_id: int, *, helpful: bool) -> tuple[int, int] | None:
+        """One atomic increment (no lost votes between concurrent readers); the new counts."""
+        column = Article.helpful_yes if helpful else Article.helpful_no
+        done = self.session.execute(
+            update(Article).where(Article.id == article_id,
+                                  Article.status == domain.PUBLISHED)
+            .values({column: column + 1})
+            .returning(Article.helpful_yes, Article.helpful_no)).first()
+        return (done.helpful_yes, done.helpful_no) if done else None
+
+
+class Tickets:
+    def __init__(self, session, search: Search):
+        self.session = session
+        self.search = search
+
+    def get(self, number: str) -> KnownTicket | None:
+        return self.session.get(KnownTicket, number)
+
+    def get_for_update(self, number: str) -> KnownTicket | None:
+        return self.session.get(KnownTicket, number, with_for_update=True)
+
+    def add(self, ticket: KnownTicket) -> None:
+        self.session.add(ticket)
+        self.session.flush()
+
+    def reindex(self, ticket: KnownTicket) -> None:
+        fields = search_fields(title=ticket.title,
+                               keywords=[ticket.category or ""], service=ticket.service,
+                               symptoms=ticket.body, solution=ticket.solution)
+        self.search.index(TICKET_TABLE, ticket.number, ticket, fields)
+
+    def similar_solved(self, text: str, synonyms, *, exclude=(), limit: int = 5
+                       ) -> list[tuple[KnownTicket, float]]:
+        query = self.search.query(text, synonyms)
+        hits, _ = self.search.ranked(query, table=TICKET_TABLE, key="number",
+                                     tiebreak="number", filters={"status": "solved"},
+                                     exclude=list(exclude), limit=limit)
+        if not hits:
+            return []
+        rows = {t.number: t for t in self.session.execute(select(KnownTicket).where(
+            KnownTicket.number.in_([key for key, _ in hits]))).scalars()}
+        return [(rows[key], score) for key, score in hits if key in rows]
+
+
+class Usages:
+    def __init__(self, session):
+        self.session = session
+
+    def find(self, number: str, *, article_id: int | None, similar_ticket: str | None
+             ) -> Usage | None:
+        return self.session.execute(select(Usage).where(
+            Usage.number == number, Usage.article_id.is_(article_id) if article_id is None
+            else Usage.article_id == article_id,
+            Usage.similar_ticket.is_(None) if similar_ticket is None
+            else Usage.similar_ticket == similar_ticket).limit(1)).scalar_one_or_none()
+
+    def add(self, usage: Usage) -> None:
+        self.session.add(usage)
+        self.session.flush()
+
+    def for_ticket(self, number: str) -> list[Usage]:
+        return list(self.session.execute(
+            select(Usage).where(Usage.number == number).order_by(Usage.at)).scalars())
+
+    def known_at_diagnosis(self, period: domain.Period) -> dict:
+        """Tickets closed (and still closed) in the period, and those of them with a suggestion
+        marked as used before they were closed, split by what was used."""
+        closed = select(KnownTicket.number, KnownTicket.closed_at).where(
+            KnownTicket.status == "solved", KnownTicket.closed_at >= period.start,
+            KnownTicket.closed_at < period.end).subquery()
+        total = self.session.execute(select(func.count()).select_from(closed)).scalar_one()
+        used = self.session.execute(
+            select(closed.c.number, func.count(Usage.article_id), func.count(Usage.similar_ticket))
+            .join(Usage, Usage.number == closed.c.number)
+            .where(Usage.at < closed.c.closed_at).group_by(closed.c.number)).all()
+        return {"count": len(used), "of": total,
+                "by_source": {"article": sum(1 for row in used if row[1]),
+                              "similar_ticket": sum(1 for row in used if row[2])}}
+
+
+class Synonyms:
+    def __init__(self, session):
+        self.session = session
+
+    def row(self) -> SynonymList:
+        row = self.session.get(SynonymList, 1)
+        if row is None:
+            row = SynonymList(id=1, groups=[])
+            self.session.add(row)
+        return row
+
+    def groups(self) -> list[list[str]]:
+        row = self.session.get(SynonymList, 1)
+        return list(row.groups) if row else []
 
 
 class KnowledgeUnitOfWork(UnitOfWork):
     def _open(self) -> None:
-        pass
+        self.search = Search(self.session)
+        self.articles = Articles(self.session, self.search)
+        self.tickets = Tickets(self.session, self.search)
+        self.usages = Usages(self.session)
+        self.synonyms = Synonyms(self.session)

@@ -252,6 +252,12 @@ def _similar(word: str, vocabulary: set[str], stems: set[str]) -> set[str]:
     return found
 
 
+def near_words(word: str, vocabulary: set[str], stems: set[str]) -> set[str]:
+    """Public face of the typo rule for the database searches: ``vocabulary`` and ``stems`` may
+    be just the candidates an index found near ``word`` (see ``_similar``)."""
+    return _similar(word, vocabulary, stems)
+
+
 def _match(alternatives: set[str], field: _Field, near: Mapping[str, set[str]]) -> float:
     best = 0.0
     for alternative in alternatives:

@@ -1,0 +1,59 @@
+"""Search over the knowledge service's texts: PostgreSQL full-text search or SQLite FTS5, both fed
+by the normalisation, abbreviations and synonyms of ``knowledge.text``."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .. import text
+from ..models import Word
+from . import postgres, sqlite
+from .query import Query, parse, search_fields, with_typos, words_of
+
+__all__ = ["Search", "Query", "search_fields"]
+
+MAX_WORD = 80
+
+
+class Search:
+    """Searches and keeps the search structures of one session's database in step."""
+
+    def __init__(self, session):
+        self.session = session
+        self.postgres = session.get_bind().dialect.name == "postgresql"
+        self.backend = postgres if self.postgres else sqlite
+
+    def query(self, raw: str, synonym_groups: Iterable[Iterable[str]]) -> Query:
+        parsed = parse(raw, synonym_groups)
+        if parsed.empty:
+            return parsed
+        return with_typos(parsed, self.backend.typo_candidates(self.session, parsed))
+
+    def ranked(self, query: Query, *, table: str, key: str, tiebreak: str,
+               filters: Mapping[str, object], exclude: Sequence = (), limit: int = 20,
+               offset: int = 0) -> tuple[list[tuple[object, float]], int]:
+        return self.backend.ranked(self.session, query, table=table, key=key, tiebreak=tiebreak,
+                                   filters=filters, exclude=exclude, limit=limit, offset=offset)
+
+    def index(self, table: str, key, row, fields: Mapping[str, str]) -> None:
+        """Set the row's search columns, learn its words; on SQLite refresh its FTS5 entry.
+
+        PostgreSQL's ``tsv`` column follows the search columns by itself (generated)."""
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self.learn(words_of(fields))
+        if not self.postgres:
+            self.session.flush()
+            sqlite.index(self.session, table, key, fields)
+
+    def learn(self, words: set[str]) -> None:
+        rows = [{"word": word, "stem": text.stem(word)} for word in sorted(words)
+                if len(word) <= MAX_WORD]
+        if not rows:
+            return
+        insert = pg_insert if self.postgres else sqlite_insert
+        for start in range(0, len(rows), 500):
+            self.session.execute(insert(Word).values(rows[start:start + 500])
+                                 .on_conflict_do_nothing(index_elements=["word"]))

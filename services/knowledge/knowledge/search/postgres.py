@@ -1,0 +1,221 @@
+"""Search on PostgreSQL: full-text search (indonesian configuration, weighted tsvector, GIN index)
+scored like the reference ranker, and typo tolerance through pg_trgm.
+
+The score of a row is ``text.rank``'s: for each query concept, the sum over fields of the field
+weight (title 4, keywords 3, symptoms 2, solution 1) times the match quality (1, or 0.7 through a
+typo), the tsvector's weight labels A-D telling the fields apart; each concept counts by its
+inverse document frequency, and the total is multiplied by the share of the query's concepts the
+row matches.
+
+Rarity comes from ``kb_lexemes`` (rows per lexeme, anywhere and in the title or keywords, kept
+by a trigger): a concept's frequency is the sum over its alternatives (a phrase: its rarest word),
+at most the row count. Scoring is exact but costs a few tsquery tests per row, so only candidates
+are scored (see ``candidates``): rows having the rarest concepts, or the query's concepts in their
+title or keywords (``tsv_head``, indexed on its own), about ``budget`` rows. With few rows (the 40
+seed articles) every matching row is a candidate and the result is the reference ranker's.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text as sql
+
+from .. import text
+from .query import FIELDS, TYPO_QUALITY, Concept, Query, tsquery, typo_checked
+
+CONFIG = "indonesian"
+DEFAULT_BUDGET = 400  # candidate rows scored exactly per search
+
+
+def typo_candidates(session, query: Query) -> dict[str, set[str]]:
+    """token -> words of the texts it is probably a misspelling of (none for known words)."""
+    checked = typo_checked(query)
+    if not checked:
+        return {}
+    stems = [text.stem(token) for token in checked]
+    rows = session.execute(sql(
+        "SELECT t.token, w.word FROM unnest(CAST(:tokens AS text[]), CAST(:stems AS text[])) "
+        "AS t(token, stem) "
+        "CROSS JOIN LATERAL (SELECT word FROM kb_words WHERE word % t.token "
+        "AND left(word, 1) = left(t.token, 1) ORDER BY word <-> t.token LIMIT 20) w "
+        "WHERE NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.token) "
+        "AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.stem = t.stem) "
+        "AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.stem)"),
+        {"tokens": checked, "stems": stems}).all()
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row.token, set()).add(row.word)
+    near = {}
+    for token, words in found.items():
+        candidates = text.near_words(token, words, set())  # the reference's rule decides
+        if candidates:
+            near[token] = candidates
+    return near
+
+
+@dataclass(frozen=True)
+class Rarity:
+    """Estimated rows having each concept anywhere (``df``) and in the title or keywords
+    (``head_df``), and how many rows there are."""
+    df: tuple[int, ...]
+    head_df: tuple[int, ...]
+    total: int
+
+
+def rarity(session, concepts: Sequence[Concept], corpus: str) -> Rarity:
+    """A concept's frequency is the sum over its alternatives (a phrase: its rarest word)."""
+    indexes, alternatives = [], []
+    for position, concept in enumerate(concepts):
+        for alternative in sorted(concept.alternatives | concept.typos):
+            indexes.append(position)
+            alternatives.append(alternative)
+    rows = session.execute(sql(
+        "SELECT q.i, min(coalesce(s.df, 0)) AS df, min(coalesce(s.head_df, 0)) AS head_df "
+        "FROM unnest(CAST(:indexes AS int[]), CAST(:alternatives AS text[])) AS q(i, alt) "
+        f"CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', q.alt))) "
+        "AS l(lexeme) "
+        "LEFT JOIN kb_lexemes s ON s.corpus = :corpus AND s.lexeme = l.lexeme "
+        "GROUP BY q.i, q.alt "
+        "UNION ALL SELECT -1, coalesce((SELECT df FROM kb_lexemes "
+        "WHERE corpus = :corpus AND lexeme = ''), 0), 0"),
+        {"indexes": indexes, "alternatives": alternatives, "corpus": corpus}).all()
+    total = next(row.df for row in rows if row.i == -1)
+    df, head_df = [0] * len(concepts), [0] * len(concepts)
+    for row in rows:
+        if row.i >= 0:
+            df[row.i] += row.df
+            head_df[row.i] += row.head_df
+    return Rarity(tuple(min(total, n) for n in df), tuple(min(total, n) for n in head_df), total)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Which rows to score: those whose ``tsv`` matches ``anywhere`` or whose ``tsv_head`` (the
+    title and keywords) matches ``head``; empty texts match nothing."""
+    anywhere: str
+    head: str
+
+
+def candidates(concepts: Sequence[Concept], rarity: Rarity, budget: int) -> Candidates:
+    """The smallest of these clauses (by estimated rows) while they add up to ``budget`` rows,
+    and at least one:
+
+    - a concept anywhere (rare words: whatever the row, it is about them);
+    - a concept in the title or keywords (what the row is about);
+    - two concepts together in the title or keywords (common words that describe the problem
+      together: "komputer" and "lambat"), estimated as if independent.
+    """
+    live = [position for position, df in enumerate(rarity.df) if df > 0]
+    clauses: list[tuple[float, str, str]] = []
+    for position in live:
+        clauses.append((rarity.df[position], "anywhere", f"({_any(concepts[position])})"))
+        if rarity.head_df[position]:
+            clauses.append((rarity.head_df[position], "head", f"({_any(concepts[position])})"))
+    for first, second in itertools.combinations(live, 2):
+        if rarity.head_df[first] and rarity.head_df[second]:
+            size = rarity.head_df[first] * rarity.head_df[second] / max(rarity.total, 1)
+            clauses.append((size, "head", f"({_any(concepts[first])}) & "
+                                          f"({_any(concepts[second])})"))
+    clauses.sort(key=lambda clause: clause[0])  # stable: ties keep the query's order
+    chosen: dict[str, list[str]] = {"anywhere": [], "head": []}
+    rows = 0.0
+    for size, kind, clause in clauses:
+        if rows and rows + size > budget:
+            break
+        chosen[kind].append(clause)
+        rows += size
+    return Candidates(" | ".join(chosen["anywhere"]), " | ".join(chosen["head"]))
+
+
+def _any(concept: Concept) -> str:
+    return tsquery(concept.alternatives | concept.typos)
+
+
+def _concept_score(index: int, concept: Concept, params: dict) -> str:
+    """The SQL sum over fields for one concept, binding its tsquery texts in ``params``."""
+    params[f"a{index}"] = _any(concept)
+    cases = []
+    for label, _column, weight in FIELDS:
+        exact = f"e{index}{label}"
+        params[exact] = tsquery(concept.alternatives, label)
+        whens = [f"WHEN t.tsv @@ to_tsquery('{CONFIG}', :{exact}) THEN {weight}"]
+        if concept.typos:
+            typo = f"z{index}{label}"
+            params[typo] = tsquery(concept.typos, label)
+            whens.append(f"WHEN t.tsv @@ to_tsquery('{CONFIG}', :{typo}) "
+                         f"THEN {weight * TYPO_QUALITY}")
+        cases.append("CASE " + " ".join(whens) + " ELSE 0 END")
+    return (f"CASE WHEN t.tsv @@ to_tsquery('{CONFIG}', :a{index}) THEN "
+            + " + ".join(cases) + " ELSE 0 END")
+
+
+def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
+           filters: Mapping[str, object], exclude: Sequence = (), limit: int = 20,
+           offset: int = 0, budget: int = DEFAULT_BUDGET
+           ) -> tuple[list[tuple[object, float]], int]:
+    """``[(key, score)]`` best first and how many rows were found.
+
+    ``table``, ``key``, ``tiebreak`` and the names in ``filters`` are identifiers from our code,
+    never from the request; the values are bound.
+    """
+    if query.empty:
+        return [], 0
+    found = rarity(session, query.concepts, table)
+    chosen = candidates(query.concepts, found, budget)
+    if not (chosen.anywhere or chosen.head):
+        return [], 0
+    known = sum(1 for df in found.df if df > 0)
+    params: dict = {"anywhere": chosen.anywhere, "head": chosen.head, "limit": limit,
+                    "offset": offset, "cap": budget * 4}
+    where = ["(" + " OR ".join(
+        [f"t.tsv @@ to_tsquery('{CONFIG}', :anywhere)"] * bool(chosen.anywhere)
+        + [f"t.tsv_head @@ to_tsquery('{CONFIG}', :head)"] * bool(chosen.head)) + ")"]
+    for position, (column, value) in enumerate(filters.items()):
+        where.append(f"t.{column} = :f{position}")
+        params[f"f{position}"] = value
+    if exclude:
+        where.append(f"NOT (t.{key} = ANY(:exclude))")
+        params["exclude"] = list(exclude)
+    idf = [math.log((found.total + 1) / (df + 0.5)) if df else 0.0 for df in found.df]
+    scored = [(i, c) for i, c in enumerate(query.concepts) if idf[i] > 0]
+    columns = ",\n".join(f"{_concept_score(i, c, params)} AS s{i}" for i, c in scored)
+    weighted = " + ".join(f"{idf[i]!r} * s{i}" for i, _ in scored)
+    matched = " + ".join(f"(s{i} > 0)::int" for i, _ in scored)
+    statement = f"""
+        WITH candidates AS (
+            SELECT t.{key} AS key, t.{tiebreak} AS tiebreak, {columns}
+            FROM {table} t WHERE {' AND '.join(where)} LIMIT :cap
+        ), scored AS (
+            SELECT key, tiebreak,
+                   round(CAST(({weighted}) * ({matched})::float / {known} AS numeric), 4) AS score
+            FROM candidates
+        )
+        SELECT key, CAST(score AS float) AS score, count(*) OVER () AS hits
+        FROM scored WHERE score > 0
+        ORDER BY score DESC, tiebreak LIMIT :limit OFFSET :offset
+    """
+    rows = session.execute(sql(statement), params).all()
+    if not rows and offset:  # a page past the end still says how many there are
+        rows = [row._replace(key=None) for row in session.execute(
+            sql(statement), {**params, "offset": 0, "limit": 1}).all()]
+        return [], rows[0].hits if rows else 0
+    hits = rows[0].hits if rows else 0
+    return [(row.key, row.score) for row in rows], hits
+
+
+SCOPES = {"kb_articles": "published", "kb_tickets": "solved"}  # rows search counts
+
+
+def rebuild_statistics(session, table: str) -> None:
+    """Recount ``kb_lexemes`` for one table from scratch: after a bulk load that bypassed the
+    trigger (bench/kb_search.py), or should the counts ever be doubted."""
+    session.execute(sql("DELETE FROM kb_lexemes WHERE corpus = :corpus"), {"corpus": table})
+    session.execute(sql(
+        "INSERT INTO kb_lexemes (corpus, lexeme, df, head_df) "
+        "SELECT :corpus, l.lexeme, count(*), count(*) FILTER (WHERE l.weights && ARRAY['A', 'B']) "
+        f"FROM {table} t, unnest(t.tsv) AS l WHERE t.status = :scope GROUP BY l.lexeme "
+        f"UNION ALL SELECT :corpus, '', count(*), 0 FROM {table} WHERE status = :scope"),
+        {"corpus": table, "scope": SCOPES[table]})
