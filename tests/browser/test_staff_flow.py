@@ -105,8 +105,10 @@ def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_
     expect(technician.locator(".flash-success")).to_contain_text("Solusi dikirim")
     shots.take(technician, "technician-resolved-phone")
 
-    # Back to the operator: the solution is on the ticket; close it.
-    operator.reload()
+    # Back to the operator: told by a notification; the solution is on the ticket; close it.
+    operator.goto(stack.url("/staf/pemberitahuan"))
+    reload_until(operator, operator.get_by_text(f"Tiket {number} telah diselesaikan"))
+    operator.get_by_role("link", name=f"Lihat {number}").first.click()
     reload_until(operator, operator.get_by_text("Switch lantai 2 diganti; koneksi pulih."))
     operator.get_by_label("Catatan penyelesaian").fill("Koneksi pulih setelah switch diganti.")
     operator.get_by_role("button", name="Tutup Tiket (Selesai)").click()

@@ -92,7 +92,13 @@ def require_role(*roles: str) -> None:
 @bp.context_processor
 def _context():
     return {"me": getattr(g, "staff", None), "can": backend.allowed, "L": labels,
-            "csrf_field": CSRF_FIELD, "staff_csrf": csrf_token, "nav": navigation()}
+            "csrf_field": CSRF_FIELD, "staff_csrf": csrf_token, "nav": navigation(),
+            "unread": unread_notifications}
+
+
+def unread_notifications() -> int | None:
+    from .notifications import unread_count
+    return unread_count() if getattr(g, "staff", None) is not None else None
 
 
 def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -149,6 +155,7 @@ def index():
 from . import (  # noqa: E402,F401  - the views register themselves on bp
     admin,
     knowledge,
+    notifications,
     session_views,
     supervisor,
     ticket,
