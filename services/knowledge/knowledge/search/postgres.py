@@ -199,9 +199,8 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
     """
     rows = session.execute(sql(statement), params).all()
     if not rows and offset:  # a page past the end still says how many there are
-        rows = [row._replace(key=None) for row in session.execute(
-            sql(statement), {**params, "offset": 0, "limit": 1}).all()]
-        return [], rows[0].hits if rows else 0
+        first = session.execute(sql(statement), {**params, "offset": 0, "limit": 1}).first()
+        return [], first.hits if first else 0
     hits = rows[0].hits if rows else 0
     return [(row.key, row.score) for row in rows], hits
 
