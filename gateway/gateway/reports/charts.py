@@ -25,7 +25,7 @@ def _frame(height: int = HEIGHT) -> dict:
 def tickets_per_day(days: list[dict]) -> dict:
     """Stacked columns: tickets recorded per day, one colour per priority."""
     frame = _frame()
-    step = nice_step(max((d["total"] for d in days), default=0))
+    step = max(1, nice_step(max((d["total"] for d in days), default=0)))  # whole tickets
     top_value = step * 4
     plot_h = frame["bottom"] - frame["top"]
     slot = (frame["right"] - frame["left"]) / max(len(days), 1)
