@@ -36,10 +36,10 @@ def test_published_article_is_suggested_on_a_ticket_and_marked_used(stack, deskt
     expect(page.get_by_role("heading", name="Artikel Pengetahuan")).to_be_visible()
     page.get_by_role("link", name="Tambah Artikel").click()
     page.get_by_label("Judul").fill(title)
-    page.get_by_label("Kategori", exact=True).select_option("Jaringan")
+    page.get_by_role("combobox", name="Kategori", exact=True).select_option("Jaringan")
     page.get_by_label("Layanan").select_option("Internet lambat")
     page.get_by_label("Gejala").fill(f"Koneksi {word} ke kantor pusat putus setiap lima menit.")
-    page.get_by_label("Solusi", exact=True).fill(
+    page.get_by_role("textbox", name="Solusi", exact=True).fill(
         f"Perbarui profil {word} lalu setel ulang waktu tunggu sesi menjadi 30 menit.")
     page.get_by_label("Kata kunci").fill(f"{word}, vpn, putus")
     page.get_by_role("button", name="Simpan").click()

@@ -37,7 +37,9 @@ def permissions(ticket: dict) -> dict:
         "assign": backend.allowed("POST", f"/tickets/{n}/assign") and not done,
         "resolve": backend.allowed("POST", f"/tickets/{n}/resolve") and not done
         and (me.role != "technician" or mine)
-        and (_open_escalation(ticket) is not None or bool(ticket.get("assignee"))),
+        and (_open_escalation(ticket) is not None or (  # escalations lag behind assignee
+            not ticket.get("escalations") and bool(ticket.get("assignee"))
+            and not ticket.get("solution"))),
         "close": backend.allowed("POST", f"/tickets/{n}/close") and not done,
         "reopen": backend.allowed("POST", f"/tickets/{n}/reopen") and done,
         "hold": backend.allowed("POST", f"/tickets/{n}/hold") and not done
@@ -47,6 +49,9 @@ def permissions(ticket: dict) -> dict:
         "history": backend.allowed("GET", f"/tickets/{n}/history"),
         "sla": backend.allowed("GET", f"/tickets/{n}/sla/explain"),
         "suggest": backend.allowed("GET", "/kb/suggest"),
+        # knowledge lets operators and supervisors mark a suggestion used (its MARKERS)
+        "use": me.role in ("operator", "supervisor"),
+        "to_article": done and backend.allowed("POST", "/kb/articles"),
     }
 
 
@@ -58,11 +63,13 @@ def _open_escalation(ticket: dict) -> dict | None:
 
 
 def suggestions(number: str) -> dict:
+    """Knowledge's ranked articles and similar solved tickets, and which were marked used."""
     body = backend.get_or_none("/kb/suggest", ticket=number) or {}
-    if isinstance(body, list):
-        body = {"articles": body}
-    articles = body.get("articles") or body.get("items") or []
-    return {"articles": articles[:5], "tickets": (body.get("tickets") or [])[:5]}
+    used = body.get("used") or []
+    return {"articles": (body.get("articles") or [])[:5],
+            "tickets": (body.get("tickets") or [])[:5],
+            "used_articles": {u.get("article_id") for u in used if u.get("article_id")},
+            "used_tickets": {u.get("similar_ticket") for u in used if u.get("similar_ticket")}}
 
 
 def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None = None,
@@ -73,7 +80,8 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
     if isinstance(history, dict):
         history = history.get("items", [])
     explain = backend.get_or_none(f"/tickets/{n}/sla/explain") if can["sla"] else None
-    kb = suggestions(n) if can["suggest"] else {"articles": [], "tickets": []}
+    kb = suggestions(n) if can["suggest"] else {"articles": [], "tickets": [],
+                                                "used_articles": set(), "used_tickets": set()}
     return render_template(
         "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket),
         history=history, explain=explain, kb=kb, escalation=_open_escalation(ticket),
@@ -150,6 +158,24 @@ def use_article(number, article):
     """"Gunakan": the article solved (or helps solve) this ticket; knowledge counts it."""
     return act(number, "saran", "POST", f"/kb/articles/{article}/used", {"ticket": number},
                "Artikel dicatat sebagai solusi yang digunakan.")
+
+
+@bp.post("/tiket/<number>/gunakan-tiket/<similar>")
+def use_similar(number, similar):
+    """A similar solved ticket's solution was used on this one."""
+    return act(number, "saran", "POST", f"/tickets/{number}/suggestions/used",
+               {"similar_ticket": similar}, f"Solusi tiket {similar} dicatat sebagai digunakan.")
+
+
+@bp.post("/tiket/<number>/jadikan-artikel")
+def to_article(number):
+    """A solved ticket becomes a draft article, prefilled, for the knowledge manager."""
+    result = backend.call("POST", "/kb/articles/from-ticket", payload={"ticket": number})
+    if result.ok:
+        flash("Draf artikel dibuat dari tiket ini; lengkapi lalu simpan.", "success")
+        return redirect(url_for("staff.article", article_id=result.body["id"]))
+    return render_ticket(load_ticket(number), form="saran", errors=result.errors,
+                         problem=result.message, status=result.status)
 
 
 @bp.post("/tiket/<number>/lampiran")
