@@ -47,7 +47,8 @@ def _gate():
     g.staff = logged_in()
     if g.staff is None:
         session.pop("staff_token", None)
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        # The console's login goes back to its own paths only; its /staf/kpi leads here.
+        return redirect(url_for("staff.login", next=url_for("staff.kpi")))
     if g.staff.role not in (SUPERVISOR, ADMIN):
         abort(403)
     return None

@@ -135,16 +135,19 @@ def test_only_supervisors_and_admins_get_the_report_and_bad_periods_are_422(gate
     assert backwards.status_code == 422 and "to" in backwards.json["error"]["details"]
 
 
-def console_login(gw, username: str):
-    return gw.http.post("/staf/masuk", data={"username": username, "password": gw.password,
-                                             "csrf_token": gw.csrf("/staf/masuk")})
+def console_login(gw, username: str, page: str = "/staf/masuk"):
+    return gw.http.post(page, data={"username": username, "password": gw.password,
+                                    "csrf_token": gw.csrf("/staf/masuk")})
 
 
 def test_the_dashboard_is_behind_the_consoles_login(gateway, fake_service):
     answering(fake_service)
     gw = gateway()
     away = gw.http.get("/dasbor?bulan=2026-03")
-    assert away.status_code == 302 and "/staf/masuk?next=/dasbor" in away.headers["Location"]
+    assert away.status_code == 302 and "/staf/masuk?next=/staf/kpi" in away.headers["Location"]
+    back = console_login(gw, "supervisor1", away.headers["Location"])
+    assert back.headers["Location"].endswith("/staf/kpi")
+    assert gw.http.get("/staf/kpi").headers["Location"].endswith("/dasbor")
     console_login(gw, "operator1")
     assert gw.http.get("/dasbor").status_code == 403
     console_login(gw, "supervisor1")
