@@ -42,7 +42,9 @@ def permissions(ticket: dict) -> dict:
             and not ticket.get("solution"))),
         "close": backend.allowed("POST", f"/tickets/{n}/close") and not done,
         "reopen": backend.allowed("POST", f"/tickets/{n}/reopen") and done,
-        "hold": backend.allowed("POST", f"/tickets/{n}/hold") and not done
+        # a hold pauses a ticket being handled (it stays "Dalam Penanganan")
+        "hold": backend.allowed("POST", f"/tickets/{n}/hold")
+        and (ticket.get("status") == "in_progress" or bool(ticket.get("on_hold")))
         and (me.role != "technician" or mine),
         "reply": backend.allowed("POST", f"/tickets/{n}/replies"),
         "attach": backend.allowed("POST", f"/tickets/{n}/attachments"),
