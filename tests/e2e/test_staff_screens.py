@@ -95,6 +95,27 @@ def test_operator_holds_lifts_closes_and_reopens_from_the_ticket_page(stack):
     assert api.get(f"/api/v1/tickets/{number}").json()["status"] == "in_progress"
 
 
+def test_technician_hands_a_wrongly_escalated_ticket_back_to_level_1(stack):
+    number = stack.client().post("/api/v1/tickets", json={
+        "title": "Update aplikasi gagal", "body": "Pembaruan berhenti di 50%.",
+        "category": "Aplikasi", "guest_email": "warga@example.com"}).json()["number"]
+    api = stack.client("operator1")
+    assert api.post(f"/api/v1/tickets/{number}/assign", json={
+        "group": "egov", "assignee": "tech-egov-2", "diagnosis": "Installer gagal.",
+        "reason": "Perlu level 2."}).status_code == 201
+    technician = Console(stack, "tech-egov-2")
+    page = f"/staf/tiket/{number}"
+    refused = technician.submit(f"{page}/kembalikan", {"reason": ""}, form_page=page)
+    assert refused.status_code == 422
+    assert 'id="f-return-reason-err"' in refused.text
+    returned = technician.submit(f"{page}/kembalikan", {"reason": "Masalah jaringan kantor."},
+                                 form_page=page)
+    assert returned.status_code == 302, returned.text
+    escalations = stack.client("tech-egov-2").get(
+        "/api/v1/escalations", params={"number": number}).json()["items"]
+    assert escalations[0]["state"] != "open"
+
+
 def test_edit_offers_only_the_allowed_status_moves(stack):
     number = stack.client().post("/api/v1/tickets", json={
         "title": "SIM down", "body": "Tidak bisa login SIM.", "category": "Jaringan",

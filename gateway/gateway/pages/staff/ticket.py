@@ -142,6 +142,13 @@ def resolve(number):
                "Solusi dikirim; operator diberi tahu bahwa eskalasi selesai.")
 
 
+@bp.post("/tiket/<number>/kembalikan")
+def return_to_level1(number):
+    """The technician hands the ticket back (not his group's, or level 1 can solve it)."""
+    return act(number, "selesaikan", "POST", f"/tickets/{number}/return",
+               {"reason": text("reason")}, "Tiket dikembalikan ke operator (level 1).")
+
+
 @bp.post("/tiket/<number>/tutup")
 def close(number):
     payload = {"resolution": text("resolution")} if text("resolution") else {}
