@@ -30,6 +30,9 @@ MESSAGES = {
     "Not a valid email address.": "Alamat e-mail tidak valid.",
     "Not a valid boolean.": "Isian tidak valid.",
     "Unknown field.": "Isian tidak dikenal.",
+    "Must not be blank.": "Wajib diisi.",
+    "Not a valid date.": "Tanggal tidak valid.",
+    "Not a valid datetime.": "Waktu tidak valid.",
 }
 STATUS_TEXT = {
     400: "Permintaan tidak valid.", 401: "Sesi Anda berakhir; silakan masuk kembali.",
@@ -80,7 +83,7 @@ class Result:
     @property
     def errors(self) -> dict[str, list[str]]:
         """422 details: field -> messages, in Indonesian where we know the words."""
-        details = self.error.get("details") or {} if self.status == 422 else {}
+        details = (self.error.get("details") or {}) if self.status == 422 else {}
         out = {}
         for name, messages in details.items():
             if isinstance(messages, dict):  # nested schema: flatten one level
