@@ -288,7 +288,13 @@ class Stack:
         return self._channel
 
     def queue(self, service: str):
-        return self.channel().queue_declare(f"{self.prefix}.{service}", passive=True).method
+        try:
+            channel = self.channel()
+            return channel.queue_declare(f"{self.prefix}.{service}", passive=True).method
+        except pika.exceptions.AMQPError:  # dropped while idle (heartbeats): once more
+            self._channel = None
+            return self.channel().queue_declare(f"{self.prefix}.{service}",
+                                                passive=True).method
 
     def wait_consumers(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -316,6 +322,16 @@ class Stack:
         waiting = self.db("intake").execute(WAITING_SQL).fetchone()[0]
         return {"outbox": outbox, "queues": queues, "tickets_waiting": waiting}
 
+    def pg_connections(self) -> dict:
+        """Server connections this stack holds, all of the server's, and its limit: the stack
+        needs a few dozen, and "too many clients" from a shared server spoils a run."""
+        with self.databases.admin() as conn:
+            ours, total = conn.execute(
+                "SELECT count(*) FILTER (WHERE datname LIKE %s), count(*) FROM pg_stat_activity",
+                (self.databases.prefix + "\\_%",)).fetchone()
+            limit = int(conn.execute("SHOW max_connections").fetchone()[0])
+        return {"stack": ours, "server": total, "max_connections": limit}
+
     def login(self, username: str) -> str:
         request = urllib.request.Request(
             self.url + "/api/v1/auth/login", method="POST",
@@ -325,10 +341,6 @@ class Stack:
             return json.loads(response.read())["access_token"]
 
     def stop(self) -> None:
-        for conn in self._dbs.values():
-            conn.close()
-        if self._connection is not None and self._connection.is_open:
-            self._connection.close()
         if self.popen is not None and self.popen.poll() is None:
             self.popen.send_signal(signal.SIGINT)
             try:
@@ -336,6 +348,13 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(self.popen.pid, signal.SIGKILL)
         self.log.close()
+        for conn in self._dbs.values():
+            conn.close()
+        try:  # an idle blocking connection may have been dropped for missed heartbeats
+            if self._connection is not None and self._connection.is_open:
+                self._connection.close()
+        except pika.exceptions.AMQPError:
+            pass
         self.delete_bus()
 
     def delete_bus(self) -> None:
@@ -470,6 +489,7 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
             log("stack: intake through the gateway")
             result = measured(stack.url + "/api/v1/tickets", lua, args, stack.names)
             result["depths_at_end"] = stack.depths()
+            result["pg_connections"] = stack.pg_connections()
             result["spread"] = {name: spread(result["cpu"], name)
                                 for name in ("gateway", "intake-web")}
             out["memory_after_intake"] = procs.memory_of(stack.names)
@@ -487,6 +507,7 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
         def sustained_load():
             log(f"stack: sustained intake for {args.sustained:g}s, then the drain")
             result = sustained(stack, lua, args)
+            result["pg_connections"] = stack.pg_connections()
             out["memory_after_sustained"] = procs.memory_of(stack.names)
             return result
 
