@@ -479,6 +479,10 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
         out["processes"] = {name: " ".join(procs.cmdline(pid))[:200]
                             for name, pid in stack.names.items()}
         out["memory_idle"] = procs.memory_of(stack.names)
+        before, started = procs.cpu_of(stack.names), time.monotonic()
+        time.sleep(args.idle_settle)  # what the stack burns doing nothing (polls, heartbeats)
+        out["cpu_idle"] = procs.cpu_delta(before, procs.cpu_of(stack.names),
+                                          time.monotonic() - started)
         props = stack.channel().connection._impl.server_properties or {}
         version = props.get("version")
         out["rabbitmq"] = version.decode() if isinstance(version, bytes) else version
@@ -591,6 +595,8 @@ def figures(result: dict) -> dict:
         "drain_s": s.get("sustained", {}).get("drain_s"),
         "sla_tick_ms": find_number(result.get("sla_tick", {}).get("result"), r"^median_ms$"),
         "search_p95_ms": find_number(result.get("kb_search", {}).get("result"), r"p95"),
+        "suggest_p95_ms": find_number(
+            ((result.get("kb_search") or {}).get("result") or {}).get("suggest"), r"p95"),
     }
     web = [m["rss_mb"] for name, m in (s.get("memory_idle") or {}).items()
            if m and ("web" in name or "gateway" in name)]
@@ -614,6 +620,7 @@ def verdicts(f: dict) -> dict:
         "drain_s": check(f["drain_s"], TARGETS["drain_s"]),
         "sla_tick_ms": check(f["sla_tick_ms"], TARGETS["sla_tick_ms"]),
         "search_p95_ms": check(f["search_p95_ms"], TARGETS["search_p95_ms"]),
+        "suggest_p95_ms": check(f["suggest_p95_ms"], TARGETS["search_p95_ms"]),
         "idle_web_rss_mb": check(f["idle_web_rss_max_mb"], TARGETS["idle_web_rss_mb"]),
     }
 
@@ -649,7 +656,9 @@ def table(result: dict) -> str:
         ("SLA monitor tick, 100,000 open clocks, 100 due", f"{num(f['sla_tick_ms'], ' ms')}",
          "", f"≤ 50 ms: {mark('sla_tick_ms')}"),
         ("Knowledge search and suggestions, 10,000 articles",
-         f"p95 {num(f['search_p95_ms'], ' ms')}", "", f"≤ 20 ms: {mark('search_p95_ms')}"),
+         f"search p95 {num(f['search_p95_ms'], ' ms')}, suggestions p95 "
+         f"{num(f['suggest_p95_ms'], ' ms')}", "",
+         f"≤ 20 ms: {mark('search_p95_ms')}, {mark('suggest_p95_ms')}"),
         ("Idle web process (largest RSS of any gunicorn process)",
          f"{num(f['idle_web_rss_max_mb'], ' MB')}", "", f"≤ 80 MB: {mark('idle_web_rss_mb')}"),
     ]
@@ -779,7 +788,8 @@ def main(argv=None) -> int:
                                       timeout=900)
     if "kb" not in skip:
         log("knowledge: search and suggestions with 10,000 articles (bench/kb_search.py)")
-        result["kb_search"] = external("kb_search.py", [], timeout=900)
+        result["kb_search"] = external("kb_search.py",
+                                       ["--rounds", "1" if args.quick else "3"], timeout=900)
     result["conditions"]["loadavg_end"] = procs.loadavg()
     result["figures"] = figures(result)
     result["verdicts"] = verdicts(result["figures"])
