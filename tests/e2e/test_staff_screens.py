@@ -125,6 +125,25 @@ def test_edit_offers_only_the_allowed_status_moves(stack):
     assert re.findall(r'<option value="([a-z_]+)"', select) == ["submitted", "new", "done"]
 
 
+def test_priority_override_needs_a_reason_and_keeps_it(stack):
+    number = stack.client().post("/api/v1/tickets", json={
+        "title": "Server aplikasi down", "body": "Tidak dapat diakses.", "category": "Hardware",
+        "service": "Server down", "guest_email": "warga@example.com"}).json()["number"]
+    operator = Console(stack, "operator1")
+    edit = f"/staf/tiket/{number}/edit"
+    values = {"status": "new", "urgency": "low", "impact": "low"}
+    missing = operator.submit(edit, {**values, "priority": "1"})
+    assert missing.status_code == 422
+    assert re.search(r'id="f-priority_reason-err">[^<]*alasan', missing.text)
+    saved = operator.submit(edit, {**values, "priority": "1",
+                                   "priority_reason": "Server seluruh dinas."})
+    assert saved.status_code == 302, saved.text
+    ticket = stack.client("operator1").eventually(
+        f"/api/v1/tickets/{number}", lambda t: t.get("priority") == 1, timeout=10)
+    assert ticket["priority_reason"] == "Server seluruh dinas."
+    assert "manual: Server seluruh dinas." in operator.get(f"/staf/tiket/{number}").text
+
+
 def test_supervisor_evaluates_a_low_score_from_the_follow_up_list(stack):
     guest, operator = stack.client(), stack.client("operator1")
     number = guest.post("/api/v1/tickets", json={
