@@ -438,8 +438,12 @@ def sustained(stack: Stack, lua: Path, args) -> dict:
     peak_waiting = max((s["tickets_waiting"] for s in sampler.samples), default=None)
     # A coarser series for the JSON: about one sample a second.
     series = sampler.samples[::4]
+    finished = (sampler.drained_at or time.monotonic()) - started
     return {
         "load": load, "at_stop": at_stop,
+        # Tickets carried the whole way (created, classified, prioritised, SLA shown) per
+        # second of load plus drain: what the stack sustains end to end.
+        "end_to_end_tickets_per_s": round(load["ok"] / finished, 1) if finished else None,
         "peak": {"outbox": peak_outbox, "queues": peak_queues, "tickets_waiting": peak_waiting},
         "drain_s": round(sampler.drained_at - sampler.load_ended, 2)
         if sampler.drained_at else None,
@@ -592,6 +596,7 @@ def figures(result: dict) -> dict:
         "confirm_each_msg_s": c.get("broker", {}).get("confirm_each", {}).get("msg_per_s"),
         "relay_publish_msg_s": c.get("broker", {}).get("relay_publish", {}).get("msg_per_s"),
         "sustained_rps": s.get("sustained", {}).get("load", {}).get("rps"),
+        "end_to_end_tickets_per_s": s.get("sustained", {}).get("end_to_end_tickets_per_s"),
         "drain_s": s.get("sustained", {}).get("drain_s"),
         "sla_tick_ms": find_number(result.get("sla_tick", {}).get("result"), r"^median_ms$"),
         "search_p95_ms": find_number(result.get("kb_search", {}).get("result"), r"p95"),
@@ -644,12 +649,16 @@ def table(result: dict) -> str:
          "req/s", f"≥ 0.7 of the chain: {mark('intake_vs_chain')}"),
         ("Event pipeline: 201 → priority and SLA due times shown",
          f"p50 {num(f['pipeline_p50_ms'])} ms, p99 {num(f['pipeline_p99_ms'])} ms at "
-         f"{num(f['pipeline_rate'])} tickets/s",
+         f"{num(f['pipeline_rate'])} tickets/s"
+         + (" (above what the stack carries end to end: a growing backlog)"
+            if f["pipeline_rate"] and f["end_to_end_tickets_per_s"]
+            and f["pipeline_rate"] > f["end_to_end_tickets_per_s"] else ""),
          f"one broker round trip p50 {num(f['broker_rtt_p50_ms'])} ms, p99 "
          f"{num(f['broker_rtt_p99_ms'])} ms",
          f"p50 ≤ 20 ms: {mark('pipeline_p50_ms')}; p99 ≤ 100 ms: {mark('pipeline_p99_ms')}"),
         ("Sustained intake, then drain of outboxes, queues and unfinished tickets",
-         f"{num(f['sustained_rps'])} req/s; drained in {num(f['drain_s'], ' s')}",
+         f"{num(f['sustained_rps'])} req/s; drained in {num(f['drain_s'], ' s')}; end to end "
+         f"{num(f['end_to_end_tickets_per_s'])} tickets/s",
          f"relay publishing (batches of 200) {num(f['relay_publish_msg_s'])} msg/s; pika, a "
          f"confirm per message: {num(f['confirm_each_msg_s'])} msg/s",
          f"≤ 5 s: {mark('drain_s')}"),
@@ -664,6 +673,20 @@ def table(result: dict) -> str:
     ]
     lines = ["| figure | measured | ceiling on the same machine | target |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    spreads = []
+    for label, cpu, prefixes in (
+            ("bare Flask", result.get("ceilings", {}).get("bare_flask", {}).get("cpu"), [""]),
+            ("minimal chain", result.get("ceilings", {}).get("minimal_chain", {}).get("cpu"),
+             ["proxy ", "store "]),
+            ("intake", result.get("stack", {}).get("intake", {}).get("cpu"),
+             ["gateway ", "intake-web "])):
+        for prefix in prefixes if cpu else []:
+            workers = [v["cpu_s"] for k, v in sorted(cpu.items())
+                       if k.startswith(prefix + "worker")]
+            spreads.append(f"{label} {prefix.strip() or 'app'} {' / '.join(map(str, workers))}")
+    if spreads:
+        lines += ["", "How gthread spread the load (CPU seconds of each gunicorn worker during the "
+                  "measured run): " + "; ".join(spreads) + "."]
     memory = result.get("stack", {}).get("memory_idle") or {}
     after = result.get("stack", {}).get("memory_after_sustained") or {}
     if memory:
