@@ -109,11 +109,11 @@ def diagnosis_time(b: dict) -> dict:
 
 
 def solution_known(b: dict) -> dict:
-    """knowledge's GET /api/v1/kb/kpi: `known_at_diagnosis` as a number or {count, of}."""
-    known = b.get("known_at_diagnosis", b.get("count"))
-    if isinstance(known, dict):
-        return _count(known.get("count", 0), known.get("of", known.get("total")))
-    return _count(int(known or 0), b.get("of", b.get("total")))
+    """knowledge's GET /api/v1/kb/kpi: tickets closed in the period with a suggestion (an
+    article or a similar solved ticket) used before closing, of all closed in the period."""
+    known = b["known_at_diagnosis"]
+    return {**_count(known["count"], known["of"]), "counts": {
+        "by_source": b.get("by_source", {})}}
 
 
 def escalation_right_group(b: dict) -> dict:
@@ -180,15 +180,18 @@ def indicator(meta: Meta, answers: dict[str, Answer]) -> dict:
     empty = {"available": False, "value": None, "numerator": None, "denominator": None}
     if answer is None or not answer.ok:
         return {**head, **empty, "note": answer.note if answer else "Not asked."}
+    note = None
     try:
         if meta.key == "satisfaction_mean":
             questions = answers.get("survey_questions")
             body = satisfaction(answer.body, questions.body if questions else None)
+            if questions is not None and not questions.ok:
+                note = f"No means per question: {questions.note}"
         else:
             body = BUILDERS[meta.key](answer.body)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return {**head, **empty, "note": f"{meta.source} answered in an unexpected shape."}
-    return {**head, "available": True, **body, "note": None}
+    return {**head, "available": True, **body, "note": note}
 
 
 def tickets_per_day(period: Period, answers: dict[str, Answer]) -> list[dict] | None:

@@ -4,6 +4,7 @@ endpoint gives no answer and a note, never a failed report."""
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -25,6 +26,7 @@ SOURCES = {
     "knowledge": ("knowledge", "/api/v1/kb/kpi"),
 }
 REASONS = {403: "forbidden", 404: "not_available"}
+QUICK_FAILURE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,21 @@ class Answer:
 
 
 def fetch(client, service: str, path: str, *, identity, request_id, query: str) -> Answer:
-    try:
-        status, body = client.json(service, "GET", path, identity=identity,
-                                   request_id=request_id, query=query)
-    except ApiError as exc:  # Unavailable: not answering, not configured, unreadable
-        return Answer(service, reason="unavailable", note=exc.message)
-    except Exception:  # noqa: BLE001 - one source must not sink the report
-        log.exception("event=kpi_source_failed service=%s path=%s", service, path)
-        return Answer(service, reason="error", note=f"Asking {service} failed.")
+    for attempt in (1, 2):
+        started = time.monotonic()
+        try:
+            status, body = client.json(service, "GET", path, identity=identity,
+                                       request_id=request_id, query=query)
+            break
+        except ApiError as exc:  # Unavailable: not answering, not configured, unreadable
+            # A GET may be asked again when it failed at once (a stale keep-alive
+            # connection), not after waiting out a timeout.
+            if attempt == 2 or time.monotonic() - started > QUICK_FAILURE_SECONDS:
+                return Answer(service, reason="unavailable", note=exc.message)
+        except Exception:  # noqa: BLE001 - one source must not sink the report
+            log.exception("event=kpi_source_failed service=%s path=%s", service, path)
+            return Answer(service, reason="error", note=f"Asking {service} failed.")
+        log.warning("event=kpi_source_retry service=%s path=%s", service, path)
     if status == 200 and isinstance(body, dict):
         return Answer(service, body=body)
     message = ((body or {}).get("error") or {}).get("message") if isinstance(body, dict) \

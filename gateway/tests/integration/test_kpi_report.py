@@ -38,9 +38,12 @@ ESCALATION = {**COUNTS, "by_category": {"Jaringan": COUNTS}, "by_priority": {"1"
 SURVEY = {"sent": 6, "answered": 4, "mean_score": 4.25, "follow_ups": 0}
 SUMMARY = {"per_question": [{"number": n, "question": f"Q{n}?", "count": 4, "mean": 4.0}
                             for n in range(1, 11)], "per_priority": [], "per_category": []}
+KNOWLEDGE = {"known_at_diagnosis": {"count": 2, "of": 30},
+             "by_source": {"article": 2, "similar_ticket": 0}}
 ANSWERS = {"/api/v1/tickets/kpi": INTAKE, "/api/v1/classifications/kpi": TRIAGE,
            "/api/v1/sla/kpi": SLA, "/api/v1/escalations/kpi": ESCALATION,
-           "/api/v1/surveys/kpi": SURVEY, "/api/v1/surveys/summary": SUMMARY}
+           "/api/v1/surveys/kpi": SURVEY, "/api/v1/surveys/summary": SUMMARY,
+           "/api/v1/kb/kpi": KNOWLEDGE}
 
 
 def answering(fake, answers=ANSWERS):
@@ -74,10 +77,8 @@ def test_every_indicator_comes_with_the_counts_behind_it(gateway, fake_service):
     assert kpi["tickets_done"]["value"] == 30
     assert kpi["satisfaction_mean"]["value"] == 4.25
     assert kpi["satisfaction_mean"]["by_question"]["10"]["label"] == "Q10?"
-    # Knowledge has no KPI endpoint here: its indicator says so, the rest stands.
     known = kpi["solution_known_at_diagnosis"]
-    assert known["available"] is False and known["value"] is None and "404" in known["note"]
-    assert report["sources"]["knowledge"]["reason"] == "not_available"
+    assert (known["value"], known["numerator"], known["denominator"]) == (2, 2, 30)
     assert len(report["tickets_per_day"]) == 31
     assert report["tickets_per_day"][1] == {"date": "2026-03-02", "1": 2, "2": 0, "3": 1,
                                             "none": 0, "total": 3}
@@ -92,6 +93,7 @@ def test_a_service_that_is_down_empties_its_indicators_only(gateway, fake_servic
                                                             closed_port_urls):
     answering(fake_service)
     urls = {service: fake_service.url for service in SERVICES}
+    del fake_service.answers["GET /api/v1/kb/kpi"]  # a service without the endpoint (404)
     gw = gateway(urls={**urls, "sla": closed_port_urls["sla"]})
     response = gw.http.get("/api/v1/reports/kpi", headers=gw.login("admin"))
     assert response.status_code == 200
@@ -101,6 +103,9 @@ def test_a_service_that_is_down_empties_its_indicators_only(gateway, fake_servic
     assert response.json["sources"]["sla"] == {
         "service": "sla", "ok": False, "reason": "unavailable", "note": kpi[key]["note"]}
     assert kpi["recording_web"]["value"] == 0.7115
+    known = kpi["solution_known_at_diagnosis"]
+    assert known["available"] is False and known["value"] is None and "404" in known["note"]
+    assert response.json["sources"]["knowledge"]["reason"] == "not_available"
 
 
 def test_the_report_as_csv_has_a_row_per_indicator_and_split(gateway, fake_service):
