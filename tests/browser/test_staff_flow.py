@@ -120,3 +120,5 @@ def test_operator_takes_a_web_ticket_to_closure_and_a_technician_resolves_it_on_
     assert seen["status"] == "done"
     assert seen["priority"] == 1
     assert seen["assignee"] == "tech-network-1"
+    # No script error and no Content-Security-Policy refusal on any screen of the way.
+    assert operator.console_problems == [] and technician.console_problems == []
