@@ -55,6 +55,7 @@ def test_operator_records_a_phone_report_with_note_and_attachment(stack):
     assert any(r["internal"] and "restart" in r["body"] for r in ticket["replies"])
     download = operator.get(f"/staf/tiket/{number}/lampiran/{ticket['attachments'][0]['id']}")
     assert download.status_code == 200 and download.content.startswith(b"\x89PNG")
+    assert download.headers["Content-Security-Policy"].startswith("sandbox")
 
 
 def test_operator_holds_lifts_closes_and_reopens_from_the_ticket_page(stack):

@@ -208,10 +208,15 @@ def attachment(number, attachment):
     result = backend.get(f"/tickets/{number}/attachments/{attachment}")
     if not result.ok:
         abort(404 if result.status in (403, 404) else result.status)
-    response = Response(result.raw, mimetype=result.headers.get("Content-Type",
-                                                                "application/octet-stream"))
-    response.headers["Content-Disposition"] = result.headers.get("Content-Disposition",
-                                                                 "attachment")
+    mimetype = result.headers.get("Content-Type", "application/octet-stream")
+    disposition = result.headers.get("Content-Disposition", "attachment")
+    if not (mimetype.startswith("image/") and "svg" not in mimetype):
+        # a client's file never runs in our origin: anything but a plain image downloads
+        disposition = "attachment" + disposition[len("inline"):] \
+            if disposition.startswith("inline") else disposition
+    response = Response(result.raw, mimetype=mimetype)
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
