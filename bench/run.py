@@ -165,12 +165,58 @@ class Gunicorn:
         self.log.close()
 
 
-def measured(url: str, lua: Path, args, names: dict[str, int]) -> dict:
-    """A short warm-up, then the measured wrk run with the CPU of each process."""
+class WaitSampler(threading.Thread):
+    """What the run's PostgreSQL backends were doing, sampled from pg_stat_activity every
+    0.1 s: per database, how often a backend was running, idle in a transaction, or waiting
+    (and on what: Lock:transactionid is a row lock held by another transaction)."""
+
+    def __init__(self, databases: Databases):
+        super().__init__(daemon=True)
+        self.databases = databases
+        self.stop = threading.Event()
+        self.counts: dict[str, dict[str, int]] = {}
+        self.samples = 0
+
+    def run(self) -> None:
+        try:
+            with self.databases.admin() as conn:
+                while not self.stop.wait(0.1):
+                    rows = conn.execute(
+                        "SELECT datname, state, wait_event_type, wait_event FROM pg_stat_activity"
+                        " WHERE datname LIKE %s AND state <> 'idle' AND pid <> pg_backend_pid()",
+                        (self.databases.prefix + "\\_%",)).fetchall()
+                    self.samples += 1
+                    for datname, state, wait_type, wait in rows:
+                        name = datname[len(self.databases.prefix) + 1:]
+                        what = f"{wait_type}:{wait}" if wait_type else state
+                        per = self.counts.setdefault(name, {})
+                        per[what] = per.get(what, 0) + 1
+        except Exception as exc:  # noqa: BLE001 - a diagnostic must not end the run
+            self.counts["error"] = {repr(exc): 1}
+
+    def result(self) -> dict:
+        """Average number of backends in each state, per database."""
+        n = max(1, self.samples)
+        return {db: dict(sorted(((k, round(v / n, 2)) for k, v in per.items()),
+                                key=lambda kv: -kv[1]))
+                for db, per in sorted(self.counts.items())}
+
+
+def measured(url: str, lua: Path, args, names: dict[str, int],
+             databases: Databases | None = None) -> dict:
+    """A short warm-up, then the measured wrk run with the CPU of each process (and, given
+    the databases, what their backends were doing)."""
     wrk.run(url, lua, seconds=args.warmup, connections=args.connections)
+    sampler = WaitSampler(databases) if databases is not None else None
+    if sampler is not None:
+        sampler.start()
     before, started = procs.cpu_of(names), time.monotonic()
     result = wrk.run(url, lua, seconds=args.seconds, connections=args.connections)
     result["cpu"] = procs.cpu_delta(before, procs.cpu_of(names), time.monotonic() - started)
+    if sampler is not None:
+        sampler.stop.set()
+        sampler.join(5)
+        result["pg_backends"] = sampler.result()
     return result
 
 
@@ -194,11 +240,13 @@ def minimal_chain(args, databases: Databases, lua: Path, env: dict, logs: Path) 
     proxy = None
     out = {}
     try:
-        out["store_alone"] = measured(app.url + "/api/v1/tickets", lua, args, app.names())
+        out["store_alone"] = measured(app.url + "/api/v1/tickets", lua, args, app.names(),
+                                      databases)
         proxy = Gunicorn("proxy:create_app()", {**env, "BENCH_UPSTREAM": app.url}, logs)
         names = {**{f"proxy {k}": v for k, v in proxy.names().items()},
                  **{f"store {k}": v for k, v in app.names().items()}}
-        out["minimal_chain"] = measured(proxy.url + "/api/v1/tickets", lua, args, names)
+        out["minimal_chain"] = measured(proxy.url + "/api/v1/tickets", lua, args, names,
+                                        databases)
         return out
     finally:
         if proxy is not None:
@@ -495,7 +543,8 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
 
         def intake():
             log("stack: intake through the gateway")
-            result = measured(stack.url + "/api/v1/tickets", lua, args, stack.names)
+            result = measured(stack.url + "/api/v1/tickets", lua, args, stack.names,
+                              databases)
             result["depths_at_end"] = stack.depths()
             result["pg_connections"] = stack.pg_connections()
             result["spread"] = {name: spread(result["cpu"], name)
