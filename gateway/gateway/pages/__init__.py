@@ -40,7 +40,7 @@ ERROR_TEXT = {
 }
 
 
-PAGE_MODULES = ("client", "survey", "staff", "dashboard")
+PAGE_MODULES = ("client", "survey", "staff", "dashboard", "help")
 
 
 def register_pages(app: Flask) -> None:

@@ -145,6 +145,18 @@ def _synonym_index(synonym_groups: Iterable[Iterable[str]]) -> dict[str, set[str
     return index
 
 
+@functools.lru_cache(maxsize=8)
+def _prepared(synonym_groups: tuple[tuple[str, ...], ...]):
+    """The member index, the same by stems and the longest member (in words) of one synonym
+    list: built once per list, not per query (callers must not change the sets)."""
+    index = _synonym_index(synonym_groups)
+    by_stem: dict[str, set[str]] = {}
+    for member, synonyms in index.items():
+        by_stem.setdefault(_stemmed(member), set()).update(synonyms)
+    longest = max((member.count(" ") + 1 for member in index), default=1)
+    return index, by_stem, longest
+
+
 def expand(tokens: Sequence[str], synonym_groups: Iterable[Iterable[str]]) -> list[set[str]]:
     """Each token with its synonyms, then one set per multi-word synonym the tokens spell out.
 
@@ -155,13 +167,9 @@ def expand(tokens: Sequence[str], synonym_groups: Iterable[Iterable[str]]) -> li
     "gak kebaca" for "tidak terbaca"), adds one more set: the phrase with its synonyms.
     Members are compared in normalised form, so "nge-hang" in a group matches the token "ngehang".
     """
-    index = _synonym_index(synonym_groups)
-    by_stem: dict[str, set[str]] = {}
-    for member, synonyms in index.items():
-        by_stem.setdefault(_stemmed(member), set()).update(synonyms)
+    index, by_stem, longest = _prepared(tuple(tuple(group) for group in synonym_groups))
     expanded = [{token} | index.get(token, by_stem.get(stem(token), set())) for token in tokens]
     stems = [stem(token) for token in tokens]
-    longest = max((member.count(" ") + 1 for member in index), default=1)
     for size in range(2, longest + 1):
         for start in range(len(tokens) - size + 1):
             phrase = " ".join(stems[start:start + size])

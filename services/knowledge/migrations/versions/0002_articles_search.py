@@ -185,9 +185,16 @@ def create_search_structures() -> None:
                        f"GENERATED ALWAYS AS ({TSV}) STORED")
             op.execute(f"ALTER TABLE {table} ADD COLUMN tsv_head tsvector "
                        f"GENERATED ALWAYS AS ({TSV_HEAD}) STORED")
-            op.execute(f"CREATE INDEX ix_{table}_tsv ON {table} USING gin (tsv)")
-            op.execute(f"CREATE INDEX ix_{table}_tsv_head ON {table} USING gin (tsv_head)")
-        op.execute("CREATE INDEX ix_kb_words_trgm ON kb_words USING gin (word gin_trgm_ops)")
+            # inline: scoring tests each candidate's vectors a few times (no TOAST fetches)
+            op.execute(f"ALTER TABLE {table} ALTER COLUMN tsv SET STORAGE MAIN, "
+                       "ALTER COLUMN tsv_head SET STORAGE MAIN")
+            # fastupdate off: a search never scans a pending list (writes are rare)
+            op.execute(f"CREATE INDEX ix_{table}_tsv ON {table} USING gin (tsv) "
+                       "WITH (fastupdate = off)")
+            op.execute(f"CREATE INDEX ix_{table}_tsv_head ON {table} USING gin (tsv_head) "
+                       "WITH (fastupdate = off)")
+        op.execute("CREATE INDEX ix_kb_words_trgm ON kb_words USING gin (word gin_trgm_ops) "
+                   "WITH (fastupdate = off)")
         op.execute(LEXEME_STATS_FUNCTION)
         for table, scope in CORPUS_SCOPE.items():
             op.execute(f"CREATE TRIGGER {table}_lexeme_stats AFTER INSERT OR DELETE OR UPDATE OF "
