@@ -146,14 +146,22 @@ def _respondent_errors(respondent: dict) -> dict[str, list[str]]:
     if phone and not PHONE.match(phone):
         errors["respondent.phone"] = ["Use digits, spaces and + ( ) - / . only."]
     group = respondent.get("user_group")
-    if group and group not in USER_GROUPS:
+    if group and user_group_code(group) not in USER_GROUPS:
         errors["respondent.user_group"] = [f"Choose one of {', '.join(USER_GROUPS)}."]
     return errors
 
 
+def user_group_code(value: str) -> str:
+    """The form prints the groups as "PPK" or "Panitia": any spelling of a label counts."""
+    return value.strip().lower()
+
+
 def clean_respondent(respondent: dict | None) -> dict:
     respondent = respondent or {}
-    return {name: ((respondent.get(name) or "").strip() or None) for name in RESPONDENT_LIMITS}
+    cleaned = {name: ((respondent.get(name) or "").strip() or None) for name in RESPONDENT_LIMITS}
+    if cleaned["user_group"]:
+        cleaned["user_group"] = user_group_code(cleaned["user_group"])
+    return cleaned
 
 
 def check_evaluation(data: dict) -> dict[str, list[str]]:

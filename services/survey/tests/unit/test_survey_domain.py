@@ -112,3 +112,10 @@ def test_tokens_cannot_be_guessed_and_are_stored_hashed():
     assert domain.hash_token(token) != token and len(domain.hash_token(token)) == 64
     assert domain.survey_url("http://desk.example/", token) == \
         f"http://desk.example/survei/{token}"
+
+
+@pytest.mark.parametrize("printed", ["PPK", "Panitia", " auditor ", "Penyedia"])
+def test_user_group_as_printed_on_the_form_is_accepted_and_kept_as_its_code(printed):
+    data = response(respondent={"name": "Sari", "user_group": printed})
+    assert domain.check_response(data) == {}
+    assert domain.clean_respondent(data["respondent"])["user_group"] == printed.strip().lower()
