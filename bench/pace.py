@@ -174,6 +174,7 @@ class Pacer:
             "create": summary(self.create_ms),
             "pipeline": {**summary(self.pipeline_ms), "not_seen": missing},
             "through_gateway": self.check_through_gateway(sample),
+            "numbers": self.created,  # for the runner's breakdown; not kept in the results
         }
 
 

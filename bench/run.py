@@ -515,6 +515,59 @@ def pipeline(stack: Stack, token: str, bodies: list[str], rate: float, args) -> 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+STAGES = ("intake commit -> ticket.created relayed", "relayed -> triage handles it",
+          "triage handling -> ticket.prioritized written", "written -> relayed",
+          "relayed -> sla handles it", "sla handling -> sla.* written", "written -> relayed",
+          "relayed -> intake's read model handles it")
+
+
+def breakdown(stack: Stack, numbers: list[str]) -> dict:
+    """Where a ticket's pipeline time goes, hop by hop, from the timestamps the spine keeps:
+    each outbox row's occurred_at (written) and sent_at (marked sent after the confirm), each
+    inbox row's processed_at (handling began). Follows ticket.created -> triage's
+    ticket.prioritized -> sla's first sla.* caused by it -> intake's inbox. A consumer may start
+    before its producer's relay marked the row sent: such a stage can be slightly negative."""
+    def rows(service: str, sql: str, params) -> list:
+        return stack.db(service).execute(sql, params).fetchall()
+
+    def parse(value) -> float:
+        return (datetime.fromisoformat(value) if isinstance(value, str) else value).timestamp()
+
+    outbox_sql = ("SELECT message_id, causation_id, occurred_at, sent_at, aggregate_id "
+                  "FROM outbox WHERE {} = ANY(%s) AND type {} AND sent_at IS NOT NULL")
+    inbox_sql = "SELECT message_id, processed_at FROM inbox WHERE message_id = ANY(%s)"
+    created = {r[4]: r for r in rows("intake", outbox_sql.format(
+        "aggregate_id", "= 'ticket.created'"), (numbers,))}
+    triage_in = dict(rows("triage", inbox_sql, ([r[0] for r in created.values()],)))
+    prioritized = {r[1]: r for r in rows("triage", outbox_sql.format(
+        "causation_id", "= 'ticket.prioritized'"), (list(triage_in),))}
+    sla_in = dict(rows("sla", inbox_sql, ([r[0] for r in prioritized.values()],)))
+    announced = {}
+    for r in sorted(rows("sla", outbox_sql.format("causation_id", "LIKE 'sla.%%'"),
+                         (list(sla_in),)), key=lambda r: r[2], reverse=True):
+        announced[r[1]] = r
+    intake_in = dict(rows("intake", inbox_sql, ([r[0] for r in announced.values()],)))
+    stages: list[list[float]] = [[] for _ in STAGES]
+    for a in created.values():
+        b = prioritized.get(a[0])
+        c = announced.get(b[0]) if b else None
+        if not (b and c and a[0] in triage_in and b[0] in sla_in and c[0] in intake_in):
+            continue
+        moments = [parse(a[2]), parse(a[3]), parse(triage_in[a[0]]), parse(b[2]),
+                   parse(b[3]), parse(sla_in[b[0]]), parse(c[2]), parse(c[3]),
+                   parse(intake_in[c[0]])]
+        for i in range(len(STAGES)):
+            stages[i].append((moments[i + 1] - moments[i]) * 1000)
+
+    def pct(values, q):
+        ordered = sorted(values)
+        return round(ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))],
+                     2) if ordered else None
+    return {"tickets": len(stages[0]),
+            "stages_ms": [{"stage": name, "p50": pct(v, 50), "p99": pct(v, 99)}
+                          for name, v in zip(STAGES, stages, strict=True)]}
+
+
 def spread(cpu: dict, prefix: str) -> list[float]:
     """The CPU share of each gunicorn worker of one web process: how gthread spread the load."""
     return [v["cpu_s"] for k, v in sorted(cpu.items()) if k.startswith(prefix + " worker")]
@@ -559,6 +612,12 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
             log(f"stack: event pipeline at {rate} tickets/s (half the intake rate)")
             result = pipeline(stack, token, lua_for.bodies, rate, args)
             wait_drained(stack, args.drain_limit * 4)
+            numbers = result.pop("numbers", None)
+            if numbers:
+                try:
+                    result["breakdown"] = breakdown(stack, numbers)
+                except Exception as exc:  # noqa: BLE001 - a diagnostic must not end the run
+                    result["breakdown"] = {"error": repr(exc)}
             return result
 
         def sustained_load():
@@ -722,6 +781,11 @@ def table(result: dict) -> str:
     ]
     lines = ["| figure | measured | ceiling on the same machine | target |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    hops = (result.get("stack", {}).get("pipeline", {}).get("breakdown") or {})
+    if hops.get("stages_ms"):
+        lines += ["", f"The pipeline hop by hop ({hops['tickets']} tickets; p50 / p99 ms): "
+                  + "; ".join(f"{h['stage']} {h['p50']} / {h['p99']}"
+                              for h in hops["stages_ms"]) + "."]
     spreads = []
     for label, cpu, prefixes in (
             ("bare Flask", result.get("ceilings", {}).get("bare_flask", {}).get("cpu"), [""]),
