@@ -70,6 +70,12 @@ def csrf_token() -> str:
     return token
 
 
+def _staff_session() -> bool:
+    """Console users post with a signed session, not a bearer token: they are not anonymous,
+    and a whole office behind one address must not share the public posts' budget."""
+    return bool(session.get("staff_token"))
+
+
 def install_guards(app: Flask, guards: GuardSettings) -> None:
     if guards.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=guards.proxy_count,
@@ -88,7 +94,8 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
         identity = current_identity()
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             _check_size(guards)
-            if identity is None and request.path != "/api/v1/auth/login" \
+            if identity is None and not _staff_session() \
+                    and request.path != "/api/v1/auth/login" \
                     and not limiter.allow(request.remote_addr or "?"):
                 raise RateLimited("Too many submissions from your address; wait a moment.")
             if not is_api(request.path):

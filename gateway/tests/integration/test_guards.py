@@ -83,3 +83,15 @@ def test_an_unknown_page_is_an_indonesian_404_page(gateway):
     response = gw.http.get("/tidak-ada")
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+
+
+def test_console_users_posting_with_their_session_do_not_spend_the_public_budget(
+        gateway, fake_service):
+    fake_service.answers["POST /api/v1/tickets"] = lambda r: (201, {"number": "INC-1"})
+    gw = gateway(SERVICEDESK_PUBLIC_POST_BURST=2, SERVICEDESK_PUBLIC_POST_RATE=0.001)
+    with gw.http.session_transaction() as session:
+        session["staff_token"] = "signed-in-at-the-console"
+    statuses = [gw.http.post("/api/v1/tickets", json={}).status_code for _ in range(4)]
+    assert 429 not in statuses
+    anonymous = gw.app.test_client()
+    assert [anonymous.post("/api/v1/tickets", json={}).status_code for _ in range(3)][-1] == 429
