@@ -29,7 +29,7 @@ class Stack:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def client(self, username: str | None = None) -> "ApiClient":
+    def client(self, username: str | None = None) -> ApiClient:
         client = ApiClient(self.base_url)
         if username:
             client.login(username, self.demo_password)
@@ -85,6 +85,8 @@ def start_stack(test_databases, amqp_url: str, tmp_path: Path, **extra_env) -> t
            "SERVICEDESK_GATEWAY_PORT": str(port), "SERVICEDESK_DEMO_PASSWORD": password,
            "SERVICEDESK_DATA_DIR": str(tmp_path / "data"),
            "SERVICEDESK_RETRY_DELAYS_MS": "200,400", "SERVICEDESK_WEB_WORKERS": "1",
+           # Several stacks may share the test server: keep each one's connections few.
+           "SERVICEDESK_DB_POOL_SIZE": "2", "SERVICEDESK_DB_MAX_OVERFLOW": "4",
            "SERVICEDESK_LOG_LEVEL": "INFO", **extra_env}
     log_path = tmp_path / "stack.log"
     log_file = open(log_path, "wb")

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .settings import Settings
+from .settings import Settings, env_int
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +41,17 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
+def make_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
     url = normalize_url(settings.database_url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     schema = settings.service if settings.shares_database else None
     ensure_postgres_database(url)
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
-                           connect_args=connect_args)
+    engine = create_engine(
+        url, pool_size=pool_size or env_int("SERVICEDESK_DB_POOL_SIZE", 5),
+        max_overflow=env_int("SERVICEDESK_DB_MAX_OVERFLOW", 10), pool_pre_ping=True,
+        connect_args=connect_args)
     if schema:
         ensure_schema(engine, schema)
     return engine
