@@ -816,11 +816,12 @@ def write_doc(result: dict, path: Path) -> None:
     block = "\n".join([
         DOC_START,
         f"Run `{result['file']}`: commit `{result['commit']['sha'][:10]}`"
-        f"{' (with uncommitted changes)' if result['commit']['dirty'] else ''}, "
+        f"{' (the working tree had uncommitted changes)' if result['commit']['dirty'] else ''}, "
         f"{result['machine'].get('cpu', '?')}, {result['machine']['nproc']} cores, "
         f"load average {c['loadavg_start'][0]:g} at the start and {c['loadavg_end'][0]:g} at "
         f"the end; {c['mode']}; {c['connections']} connections, {c['seconds']:g} s per intake "
-        f"phase, {c['sustained_seconds']:g} s sustained.",
+        f"phase, {c['sustained_seconds']:g} s sustained."
+        + (f" **{c['note'].capitalize()}.**" if c.get("note") else ""),
         "",
         table(result),
         DOC_END,
