@@ -3,12 +3,14 @@ step with the rows (search columns, vocabulary, SQLite FTS5; PostgreSQL's follow
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
 
 from servicedesk_common.db import UnitOfWork
 
 from . import domain
 from .models import Article, ArticleVersion, KnownTicket, SynonymList, Usage
 from .search import Search, search_fields
+from .search.postgres import DEFAULT_BUDGET
 
 ARTICLE_TABLE, TICKET_TABLE = "kb_articles", "kb_tickets"
 
@@ -25,9 +27,14 @@ class Articles:
         return self.session.get(Article, article_id, with_for_update=True)
 
     def by_ids(self, ids) -> dict[int, Article]:
+        """For showing: without the search columns (loaded on access should anyone need them)."""
         if not ids:
             return {}
-        rows = self.session.execute(select(Article).where(Article.id.in_(list(ids)))).scalars()
+        rows = self.session.execute(select(Article).where(Article.id.in_(list(ids)))
+                                    .options(defer(Article.search_title),
+                                             defer(Article.search_keywords),
+                                             defer(Article.search_symptoms),
+                                             defer(Article.search_solution))).scalars()
         return {article.id: article for article in rows}
 
     def from_ticket(self, number: str) -> Article | None:
@@ -188,8 +195,10 @@ class Synonyms:
 
 
 class KnowledgeUnitOfWork(UnitOfWork):
+    search_candidates = DEFAULT_BUDGET  # the API sets SERVICEDESK_KB_SEARCH_CANDIDATES
+
     def _open(self) -> None:
-        self.search = Search(self.session)
+        self.search = Search(self.session, budget=self.search_candidates)
         self.articles = Articles(self.session, self.search)
         self.tickets = Tickets(self.session, self.search)
         self.usages = Usages(self.session)

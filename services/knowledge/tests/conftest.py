@@ -4,6 +4,7 @@ the worker does (once per message), and the calls most tests make."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -82,3 +83,17 @@ class Knowledge:
 @pytest.fixture
 def kb(run_service) -> Knowledge:
     return Knowledge(run_service("knowledge", worker=False))
+
+
+@pytest.fixture
+def sqlite_kb(make_settings, tmp_path) -> Knowledge:
+    """The service on a SQLite file (FTS5 search), as `make run` without PostgreSQL."""
+    from knowledge.api import create_app
+    from knowledge.worker import MIGRATIONS
+    from servicedesk_common.migrations import upgrade
+    from servicedesk_common.testing import ServiceHarness
+
+    settings = replace(make_settings("knowledge"),
+                       database_url=f"sqlite:///{tmp_path / 'knowledge.db'}")
+    upgrade(MIGRATIONS, settings)
+    return Knowledge(ServiceHarness("knowledge", settings, create_app(settings), None))

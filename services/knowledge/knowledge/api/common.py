@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from flask import current_app
+
 from servicedesk_common.errors import Conflict, Forbidden, NotFound, Unauthorized
 from servicedesk_common.web import current_identity, request_id, runtime
 
@@ -16,8 +18,10 @@ STAFF_FIELDS = ("source_ticket", "created_by", "created_at", "updated_by")
 
 
 def unit_of_work() -> KnowledgeUnitOfWork:
-    return KnowledgeUnitOfWork(runtime().sessions, producer="knowledge",
-                               correlation_id=request_id())
+    uow = KnowledgeUnitOfWork(runtime().sessions, producer="knowledge",
+                              correlation_id=request_id())
+    uow.search_candidates = current_app.config["KB_SEARCH_CANDIDATES"]
+    return uow
 
 
 def caller():

@@ -20,22 +20,27 @@ MAX_WORD = 80
 class Search:
     """Searches and keeps the search structures of one session's database in step."""
 
-    def __init__(self, session):
+    def __init__(self, session, *, budget: int = postgres.DEFAULT_BUDGET):
         self.session = session
+        self.budget = budget  # PostgreSQL: candidate rows scored per search
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.backend = postgres if self.postgres else sqlite
 
     def query(self, raw: str, synonym_groups: Iterable[Iterable[str]]) -> Query:
+        """Tokens and concepts of ``raw``; on SQLite with its typos already (PostgreSQL looks
+        them up with the rarity of each concept, in one round trip, when it searches)."""
         parsed = parse(raw, synonym_groups)
-        if parsed.empty:
+        if parsed.empty or self.postgres:
             return parsed
-        return with_typos(parsed, self.backend.typo_candidates(self.session, parsed))
+        return with_typos(parsed, sqlite.typo_candidates(self.session, parsed))
 
     def ranked(self, query: Query, *, table: str, key: str, tiebreak: str,
                filters: Mapping[str, object], exclude: Sequence = (), limit: int = 20,
                offset: int = 0) -> tuple[list[tuple[object, float]], int]:
+        extra = {"budget": self.budget} if self.postgres else {}
         return self.backend.ranked(self.session, query, table=table, key=key, tiebreak=tiebreak,
-                                   filters=filters, exclude=exclude, limit=limit, offset=offset)
+                                   filters=filters, exclude=exclude, limit=limit, offset=offset,
+                                   **extra)
 
     def index(self, table: str, key, row, fields: Mapping[str, str]) -> None:
         """Set the row's search columns, learn its words; on SQLite refresh its FTS5 entry.

@@ -21,39 +21,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import event
 from sqlalchemy import text as sql
 
 from .. import text
-from .query import FIELDS, TYPO_QUALITY, Concept, Query, tsquery, typo_checked
+from .query import FIELDS, TYPO_QUALITY, Concept, Query, tsquery, typo_checked, with_typos
 
 CONFIG = "indonesian"
 DEFAULT_BUDGET = 200  # candidate rows scored exactly per search
-
-
-def typo_candidates(session, query: Query) -> dict[str, set[str]]:
-    """token -> words of the texts it is probably a misspelling of (none for known words)."""
-    checked = typo_checked(query)
-    if not checked:
-        return {}
-    stems = [text.stem(token) for token in checked]
-    rows = session.execute(sql(
-        "SELECT t.token, w.word FROM unnest(CAST(:tokens AS text[]), CAST(:stems AS text[])) "
-        "AS t(token, stem) "
-        "CROSS JOIN LATERAL (SELECT word FROM kb_words WHERE word % t.token "
-        "AND left(word, 1) = left(t.token, 1) ORDER BY word <-> t.token LIMIT 20) w "
-        "WHERE NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.token) "
-        "AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.stem = t.stem) "
-        "AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.stem)"),
-        {"tokens": checked, "stems": stems}).all()
-    found: dict[str, set[str]] = {}
-    for row in rows:
-        found.setdefault(row.token, set()).add(row.word)
-    near = {}
-    for token, words in found.items():
-        candidates = text.near_words(token, words, set())  # the reference's rule decides
-        if candidates:
-            near[token] = candidates
-    return near
 
 
 @dataclass(frozen=True)
@@ -65,30 +40,67 @@ class Rarity:
     total: int
 
 
-def rarity(session, concepts: Sequence[Concept], corpus: str) -> Rarity:
-    """A concept's frequency is the sum over its alternatives (a phrase: its rarest word)."""
+LOOKUP = f"""
+    WITH unknown AS (
+        SELECT t.token FROM unnest(CAST(:tokens AS text[]), CAST(:stems AS text[]))
+            AS t(token, stem)
+        WHERE NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.token)
+          AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.stem = t.stem)
+          AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.stem)
+    ), wanted AS (
+        SELECT q.i, CAST(NULL AS text) AS token, q.alt
+        FROM unnest(CAST(:indexes AS int[]), CAST(:alternatives AS text[])) AS q(i, alt)
+        UNION ALL
+        SELECT -2, u.token, w.word FROM unknown u CROSS JOIN LATERAL (
+            SELECT word FROM kb_words WHERE word % u.token AND left(word, 1) = left(u.token, 1)
+            ORDER BY word <-> u.token LIMIT 20) w
+    )
+    SELECT w.i, w.token, w.alt, min(coalesce(s.df, 0)) AS df,
+           min(coalesce(s.head_df, 0)) AS head_df
+    FROM wanted w
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w.alt))) AS l(lexeme)
+    LEFT JOIN kb_lexemes s ON s.corpus = :corpus AND s.lexeme = l.lexeme
+    GROUP BY w.i, w.token, w.alt
+    UNION ALL
+    SELECT -1, NULL, '', coalesce((SELECT df FROM kb_lexemes
+                                   WHERE corpus = :corpus AND lexeme = ''), 0), 0
+"""
+
+
+def lookup(session, query: Query, corpus: str) -> tuple[Query, Rarity]:
+    """One round trip: the query's typos (pg_trgm finds the words of the texts near each
+    unknown long token, the reference's rule decides) and the rarity of every concept.
+
+    A concept's frequency is the sum over its alternatives and typos (a phrase: its rarest
+    word), at most the row count."""
+    checked = typo_checked(query)
     indexes, alternatives = [], []
-    for position, concept in enumerate(concepts):
-        for alternative in sorted(concept.alternatives | concept.typos):
+    for position, concept in enumerate(query.concepts):
+        for alternative in sorted(concept.alternatives):
             indexes.append(position)
             alternatives.append(alternative)
-    rows = session.execute(sql(
-        "SELECT q.i, min(coalesce(s.df, 0)) AS df, min(coalesce(s.head_df, 0)) AS head_df "
-        "FROM unnest(CAST(:indexes AS int[]), CAST(:alternatives AS text[])) AS q(i, alt) "
-        f"CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', q.alt))) "
-        "AS l(lexeme) "
-        "LEFT JOIN kb_lexemes s ON s.corpus = :corpus AND s.lexeme = l.lexeme "
-        "GROUP BY q.i, q.alt "
-        "UNION ALL SELECT -1, coalesce((SELECT df FROM kb_lexemes "
-        "WHERE corpus = :corpus AND lexeme = ''), 0), 0"),
-        {"indexes": indexes, "alternatives": alternatives, "corpus": corpus}).all()
+    rows = session.execute(sql(LOOKUP), {
+        "tokens": checked, "stems": [text.stem(token) for token in checked],
+        "indexes": indexes, "alternatives": alternatives, "corpus": corpus}).all()
     total = next(row.df for row in rows if row.i == -1)
-    df, head_df = [0] * len(concepts), [0] * len(concepts)
+    found: dict[str, set[str]] = {}
+    typo_counts: dict[str, tuple[int, int]] = {}
+    df, head_df = [0] * len(query.concepts), [0] * len(query.concepts)
     for row in rows:
         if row.i >= 0:
             df[row.i] += row.df
             head_df[row.i] += row.head_df
-    return Rarity(tuple(min(total, n) for n in df), tuple(min(total, n) for n in head_df), total)
+        elif row.i == -2:
+            found.setdefault(row.token, set()).add(row.alt)
+            typo_counts[row.alt] = (row.df, row.head_df)
+    near = {token: text.near_words(token, words, set()) for token, words in found.items()}
+    query = with_typos(query, {token: words for token, words in near.items() if words})
+    for position, concept in enumerate(query.concepts):
+        for word in concept.typos:
+            df[position] += typo_counts[word][0]
+            head_df[position] += typo_counts[word][1]
+    return query, Rarity(tuple(min(total, n) for n in df),
+                         tuple(min(total, n) for n in head_df), total)
 
 
 @dataclass(frozen=True)
@@ -163,7 +175,7 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
     """
     if query.empty:
         return [], 0
-    found = rarity(session, query.concepts, table)
+    query, found = lookup(session, query, table)
     chosen = candidates(query.concepts, found, budget)
     if not (chosen.anywhere or chosen.head):
         return [], 0
@@ -197,9 +209,6 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
         FROM scored WHERE score > 0
         ORDER BY score DESC, tiebreak LIMIT :limit OFFSET :offset
     """
-    # The rows are in memory and few: without this the planner sometimes prefers reading the
-    # whole table to a bitmap of the GIN indexes (random_page_cost 4 assumes spinning disks).
-    session.execute(sql("SET LOCAL random_page_cost = 1.1"))
     rows = session.execute(sql(statement), params).all()
     if not rows and offset:  # a page past the end still says how many there are
         first = session.execute(sql(statement), {**params, "offset": 0, "limit": 1}).first()
@@ -209,6 +218,21 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
 
 
 SCOPES = {"kb_articles": "published", "kb_tickets": "solved"}  # rows search counts
+PLANNER = "SET random_page_cost = 1.1"
+
+
+def tune_planner(engine) -> None:
+    """Every connection of the search's engine: the rows are in memory and few, and with the
+    default random_page_cost (4, for spinning disks) the planner sometimes reads the whole table
+    instead of a bitmap of the GIN indexes."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _tune(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(PLANNER)
+        dbapi_connection.commit()
 
 
 def rebuild_statistics(session, table: str) -> None:

@@ -2,10 +2,7 @@
 edits, typos, the field weights; and the labelled set of 175 ticket texts against the database
 search itself, on PostgreSQL and on SQLite (FTS5)."""
 import json
-from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[4]
 LABELLED = json.loads((ROOT / "bench" / "data" / "kb_labelled.json").read_text("utf-8"))
@@ -102,20 +99,8 @@ def test_labelled_ticket_texts_find_their_article_on_postgresql(kb):
     assert top3 >= 0.95 and top1 >= 0.85, (top1, top3)
 
 
-@pytest.fixture
-def sqlite_knowledge(make_settings, tmp_path):
-    from knowledge.api import create_app
-    from knowledge.worker import MIGRATIONS
-    from servicedesk_common.migrations import upgrade
-    from servicedesk_common.testing import ServiceHarness
-
-    settings = replace(make_settings("knowledge"),
-                       database_url=f"sqlite:///{tmp_path / 'knowledge.db'}")
-    upgrade(MIGRATIONS, settings)
-    return ServiceHarness("knowledge", settings, create_app(settings), None)
-
-
-def test_labelled_ticket_texts_find_their_article_on_sqlite(sqlite_knowledge):
+def test_labelled_ticket_texts_find_their_article_on_sqlite(sqlite_kb):
+    sqlite_knowledge = sqlite_kb.harness
     top1, top3 = labelled_hit_rates(database_search(sqlite_knowledge))
     assert top3 >= 0.9 and top1 >= 0.75, (top1, top3)
     created = sqlite_knowledge.http.post(
@@ -132,3 +117,17 @@ def test_labelled_ticket_texts_find_their_article_on_sqlite(sqlite_knowledge):
     assert archived.status_code == 200
     again = sqlite_knowledge.http.get("/api/v1/kb/articles", query_string={"q": "proyektor"})
     assert created.json["id"] not in [item["id"] for item in again.json["items"]]
+
+
+def test_similar_solved_tickets_on_sqlite(sqlite_kb):
+    kb = sqlite_kb
+    kb.ticket("INC-2026-000901", title="Proyektor ruang rapat berkedip", body="gambar hilang",
+              solution="Kabel HDMI diganti.")
+    kb.ticket("INC-2026-000902", title="proyektor rapat kedip2")
+    body = kb.http.get("/api/v1/kb/suggest", query_string={"ticket": "INC-2026-000902"},
+                       headers=kb.operator).json
+    assert [t["number"] for t in body["tickets"]] == ["INC-2026-000901"]
+    kb.deliver("ticket.reopened", {"number": "INC-2026-000901"})
+    body = kb.http.get("/api/v1/kb/suggest", query_string={"ticket": "INC-2026-000902"},
+                       headers=kb.operator).json
+    assert body["tickets"] == []
