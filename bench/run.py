@@ -706,6 +706,10 @@ def figures(result: dict) -> dict:
         "sustained_rps": s.get("sustained", {}).get("load", {}).get("rps"),
         "end_to_end_tickets_per_s": s.get("sustained", {}).get("end_to_end_tickets_per_s"),
         "drain_s": s.get("sustained", {}).get("drain_s"),
+        # Not drained within the limit: the figure is "more than the limit".
+        "drain_limit_s": s.get("sustained", {}).get("drain_limit_s")
+        if s.get("sustained", {}).get("load") and s["sustained"].get("drain_s") is None
+        and not s["sustained"].get("sampler_error") else None,
         "sla_tick_ms": find_number(result.get("sla_tick", {}).get("result"), r"^median_ms$"),
         "search_p95_ms": find_number(result.get("kb_search", {}).get("result"), r"p95"),
         "suggest_p95_ms": find_number(
@@ -730,7 +734,7 @@ def verdicts(f: dict) -> dict:
         "intake_vs_chain": check(f["intake_vs_chain"], TARGETS["intake_vs_chain"], True),
         "pipeline_p50_ms": check(f["pipeline_p50_ms"], TARGETS["pipeline_p50_ms"]),
         "pipeline_p99_ms": check(f["pipeline_p99_ms"], TARGETS["pipeline_p99_ms"]),
-        "drain_s": check(f["drain_s"], TARGETS["drain_s"]),
+        "drain_s": False if f.get("drain_limit_s") else check(f["drain_s"], TARGETS["drain_s"]),
         "sla_tick_ms": check(f["sla_tick_ms"], TARGETS["sla_tick_ms"]),
         "search_p95_ms": check(f["search_p95_ms"], TARGETS["search_p95_ms"]),
         "suggest_p95_ms": check(f["suggest_p95_ms"], TARGETS["search_p95_ms"]),
@@ -747,6 +751,8 @@ def table(result: dict) -> str:
     def num(value, unit=""):
         return "—" if value is None else f"{value:g}{unit}"
 
+    drain = num(f["drain_s"], " s") if not f.get("drain_limit_s") \
+        else f"more than {f['drain_limit_s']:g} s"
     rows = [
         ("Ticket intake through the gateway (POST /api/v1/tickets)",
          f"{num(f['intake_rps'])} req/s, p50 {num(f['intake_p50_ms'])} ms, "
@@ -765,7 +771,7 @@ def table(result: dict) -> str:
          f"{num(f['broker_rtt_p99_ms'])} ms",
          f"p50 ≤ 20 ms: {mark('pipeline_p50_ms')}; p99 ≤ 100 ms: {mark('pipeline_p99_ms')}"),
         ("Sustained intake, then drain of outboxes, queues and unfinished tickets",
-         f"{num(f['sustained_rps'])} req/s; drained in {num(f['drain_s'], ' s')}; end to end "
+         f"{num(f['sustained_rps'])} req/s; drained in {drain}; end to end "
          f"{num(f['end_to_end_tickets_per_s'])} tickets/s",
          f"relay publishing (batches of 200) {num(f['relay_publish_msg_s'])} msg/s; pika, a "
          f"confirm per message: {num(f['confirm_each_msg_s'])} msg/s",
