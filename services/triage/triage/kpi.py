@@ -8,53 +8,20 @@ days in Asia/Jakarta, `to` included) or moments with an offset (`to` excluded)."
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import select
 
-from servicedesk_common.errors import Invalid
 from servicedesk_common.identity import ADMIN, SUPERVISOR
+from servicedesk_common.periods import PeriodArgs, bounds
 from servicedesk_common.web import request_id, require, runtime
 
 from .adapters import TriageUnitOfWork
 from .models import Classification, Recategorisation
 
-OFFICE = ZoneInfo("Asia/Jakarta")
-
 blp = Blueprint("classification_kpi", __name__, url_prefix="/api/v1/classifications",
                 description="Categorisation KPI")
-
-
-class DayOrMoment(fields.Field):
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            moment = date.fromisoformat(value) if len(value) == 10 \
-                else datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ValidationError("Give a date (2026-01-31) or a moment with an offset "
-                                  "(2026-01-31T08:00:00+07:00).") from None
-        if isinstance(moment, datetime) and moment.tzinfo is None:
-            raise ValidationError("Give the moment's offset, e.g. +07:00 or Z.")
-        return moment
-
-
-class KpiArgs(Schema):
-    start = DayOrMoment(data_key="from", required=True)
-    end = DayOrMoment(data_key="to", required=True)
-
-
-def bounds(start: date | datetime, end: date | datetime) -> tuple[datetime, datetime]:
-    if not isinstance(start, datetime):
-        start = datetime.combine(start, time.min, OFFICE)
-    if not isinstance(end, datetime):
-        end = datetime.combine(end + timedelta(days=1), time.min, OFFICE)
-    if end <= start:
-        raise Invalid("The period must end after it starts.", field="to")
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _counts() -> dict:
@@ -83,7 +50,7 @@ def categorisation_kpi(classifications: list, changes: list) -> dict:
 @blp.route("/kpi")
 class CategorisationKpi(MethodView):
     @require(SUPERVISOR, ADMIN)
-    @blp.arguments(KpiArgs, location="query")
+    @blp.arguments(PeriodArgs, location="query")
     def get(self, args):
         """Tickets classified in the period: right first time and recategorised."""
         start, end = bounds(args["start"], args["end"])

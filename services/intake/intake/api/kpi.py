@@ -8,56 +8,25 @@ offset (`to` excluded). The gateway's /api/v1/reports/kpi puts this together wit
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import func, select
 
-from servicedesk_common.errors import Invalid
 from servicedesk_common.identity import ADMIN, SUPERVISOR
+from servicedesk_common.periods import OFFICE, PeriodArgs, bounds
 from servicedesk_common.web import require
 
 from ..models import HistoryEntry, Ticket
 from .access import unit_of_work
 
-OFFICE = ZoneInfo("Asia/Jakarta")
 DONE, IN_PROGRESS, WEB = "done", "in_progress", "web"
 FIELDS = (Ticket.id, Ticket.type, Ticket.category, Ticket.channel, Ticket.priority,
           Ticket.status, Ticket.created_at)
 
 blp = Blueprint("ticket_kpi", __name__, url_prefix="/api/v1/tickets",
                 description="Ticket KPIs")
-
-
-class DayOrMoment(fields.Field):
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            moment = date.fromisoformat(value) if len(value) == 10 \
-                else datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ValidationError("Give a date (2026-01-31) or a moment with an offset "
-                                  "(2026-01-31T08:00:00+07:00).") from None
-        if isinstance(moment, datetime) and moment.tzinfo is None:
-            raise ValidationError("Give the moment's offset, e.g. +07:00 or Z.")
-        return moment
-
-
-class KpiArgs(Schema):
-    start = DayOrMoment(data_key="from", required=True)
-    end = DayOrMoment(data_key="to", required=True)
-
-
-def bounds(start: date | datetime, end: date | datetime) -> tuple[datetime, datetime]:
-    if not isinstance(start, datetime):
-        start = datetime.combine(start, time.min, OFFICE)
-    if not isinstance(end, datetime):
-        end = datetime.combine(end + timedelta(days=1), time.min, OFFICE)
-    if end <= start:
-        raise Invalid("The period must end after it starts.", field="to")
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _key(value) -> str:
@@ -125,7 +94,7 @@ def ticket_kpi(created: list, first_in_progress: dict, closed: list) -> dict:
 @blp.route("/kpi")
 class TicketKpi(MethodView):
     @require(SUPERVISOR, ADMIN)
-    @blp.arguments(KpiArgs, location="query")
+    @blp.arguments(PeriodArgs, location="query")
     def get(self, args):
         """Recording, initial diagnosis, resolution and closure of the period's tickets."""
         start, end = bounds(args["start"], args["end"])
