@@ -3,7 +3,6 @@ step with the rows (search columns, vocabulary, SQLite FTS5; PostgreSQL's follow
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import defer
 
 from servicedesk_common.db import UnitOfWork
 
@@ -13,6 +12,10 @@ from .search import Search, search_fields
 from .search.postgres import DEFAULT_BUDGET
 
 ARTICLE_TABLE, TICKET_TABLE = "kb_articles", "kb_tickets"
+SHOWN = [getattr(Article, name) for name in (
+    "id", "slug", "title", "category", "service", "symptoms", "solution", "keywords", "status",
+    "version", "helpful_yes", "helpful_no", "published_at", "updated_at", "source_ticket",
+    "created_by", "created_at", "updated_by")]
 
 
 class Articles:
@@ -27,15 +30,11 @@ class Articles:
         return self.session.get(Article, article_id, with_for_update=True)
 
     def by_ids(self, ids) -> dict[int, Article]:
-        """For showing: without the search columns (loaded on access should anyone need them)."""
+        """For showing search results: the shown columns as plain rows (no ORM objects)."""
         if not ids:
             return {}
-        rows = self.session.execute(select(Article).where(Article.id.in_(list(ids)))
-                                    .options(defer(Article.search_title),
-                                             defer(Article.search_keywords),
-                                             defer(Article.search_symptoms),
-                                             defer(Article.search_solution))).scalars()
-        return {article.id: article for article in rows}
+        rows = self.session.execute(select(*SHOWN).where(Article.id.in_(list(ids)))).all()
+        return {row.id: row for row in rows}
 
     def from_ticket(self, number: str) -> Article | None:
         """The article already drafted from this ticket (not archived), if any."""
@@ -190,8 +189,9 @@ class Synonyms:
         return row
 
     def groups(self) -> list[list[str]]:
-        row = self.session.get(SynonymList, 1)
-        return list(row.groups) if row else []
+        groups = self.session.execute(
+            select(SynonymList.groups).where(SynonymList.id == 1)).scalar_one_or_none()
+        return list(groups or [])
 
 
 class KnowledgeUnitOfWork(UnitOfWork):

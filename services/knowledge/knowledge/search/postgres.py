@@ -28,7 +28,7 @@ from .. import text
 from .query import FIELDS, TYPO_QUALITY, Concept, Query, tsquery, typo_checked, with_typos
 
 CONFIG = "indonesian"
-DEFAULT_BUDGET = 200  # candidate rows scored exactly per search
+DEFAULT_BUDGET = 100  # candidate rows scored exactly per search (at most twice that)
 
 
 @dataclass(frozen=True)
@@ -42,28 +42,28 @@ class Rarity:
 
 LOOKUP = f"""
     WITH unknown AS (
-        SELECT t.token FROM unnest(CAST(:tokens AS text[]), CAST(:stems AS text[]))
+        SELECT t.token FROM unnest(CAST(%(tokens)s AS text[]), CAST(%(stems)s AS text[]))
             AS t(token, stem)
         WHERE NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.token)
           AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.stem = t.stem)
           AND NOT EXISTS (SELECT 1 FROM kb_words k WHERE k.word = t.stem)
     ), wanted AS (
         SELECT q.i, CAST(NULL AS text) AS token, q.alt
-        FROM unnest(CAST(:indexes AS int[]), CAST(:alternatives AS text[])) AS q(i, alt)
+        FROM unnest(CAST(%(indexes)s AS int[]), CAST(%(alternatives)s AS text[])) AS q(i, alt)
         UNION ALL
         SELECT -2, u.token, w.word FROM unknown u CROSS JOIN LATERAL (
-            SELECT word FROM kb_words WHERE word % u.token AND left(word, 1) = left(u.token, 1)
+            SELECT word FROM kb_words WHERE word %% u.token AND left(word, 1) = left(u.token, 1)
             ORDER BY word <-> u.token LIMIT 20) w
     )
     SELECT w.i, w.token, w.alt, min(coalesce(s.df, 0)) AS df,
            min(coalesce(s.head_df, 0)) AS head_df
     FROM wanted w
     CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w.alt))) AS l(lexeme)
-    LEFT JOIN kb_lexemes s ON s.corpus = :corpus AND s.lexeme = l.lexeme
+    LEFT JOIN kb_lexemes s ON s.corpus = %(corpus)s AND s.lexeme = l.lexeme
     GROUP BY w.i, w.token, w.alt
     UNION ALL
     SELECT -1, NULL, '', coalesce((SELECT df FROM kb_lexemes
-                                   WHERE corpus = :corpus AND lexeme = ''), 0), 0
+                                   WHERE corpus = %(corpus)s AND lexeme = ''), 0), 0
 """
 
 
@@ -79,7 +79,7 @@ def lookup(session, query: Query, corpus: str) -> tuple[Query, Rarity]:
         for alternative in sorted(concept.alternatives):
             indexes.append(position)
             alternatives.append(alternative)
-    rows = session.execute(sql(LOOKUP), {
+    rows = session.connection().exec_driver_sql(LOOKUP, {
         "tokens": checked, "stems": [text.stem(token) for token in checked],
         "indexes": indexes, "alternatives": alternatives, "corpus": corpus}).all()
     total = next(row.df for row in rows if row.i == -1)
@@ -146,21 +146,24 @@ def _any(concept: Concept) -> str:
     return tsquery(concept.alternatives | concept.typos)
 
 
-def _concept_score(index: int, concept: Concept, params: dict) -> str:
-    """The SQL sum over fields for one concept, binding its tsquery texts in ``params``."""
-    params[f"a{index}"] = _any(concept)
+def _tsquery_sql(text_query: str) -> str:
+    """A constant ``to_tsquery``: the text holds only normalised words (``[a-z0-9]``), quotes
+    and tsquery operators, so doubling the quotes makes it a safe SQL literal (no bind
+    parameters to compile and convert: a search builds dozens)."""
+    return f"to_tsquery('{CONFIG}', '{text_query.replace(chr(39), chr(39) * 2)}')"
+
+
+def _concept_score(concept: Concept) -> str:
+    """The SQL sum over fields for one concept: weight x quality where the concept matches."""
     cases = []
     for label, _column, weight in FIELDS:
-        exact = f"e{index}{label}"
-        params[exact] = tsquery(concept.alternatives, label)
-        whens = [f"WHEN t.tsv @@ to_tsquery('{CONFIG}', :{exact}) THEN {weight}"]
+        whens = [f"WHEN t.tsv @@ {_tsquery_sql(tsquery(concept.alternatives, label))} "
+                 f"THEN {weight}"]
         if concept.typos:
-            typo = f"z{index}{label}"
-            params[typo] = tsquery(concept.typos, label)
-            whens.append(f"WHEN t.tsv @@ to_tsquery('{CONFIG}', :{typo}) "
+            whens.append(f"WHEN t.tsv @@ {_tsquery_sql(tsquery(concept.typos, label))} "
                          f"THEN {weight * TYPO_QUALITY}")
         cases.append("CASE " + " ".join(whens) + " ELSE 0 END")
-    return (f"CASE WHEN t.tsv @@ to_tsquery('{CONFIG}', :a{index}) THEN "
+    return (f"CASE WHEN t.tsv @@ {_tsquery_sql(_any(concept))} THEN "
             + " + ".join(cases) + " ELSE 0 END")
 
 
@@ -171,7 +174,8 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
     """``[(key, score)]`` best first and how many rows were found.
 
     ``table``, ``key``, ``tiebreak`` and the names in ``filters`` are identifiers from our code,
-    never from the request; the values are bound.
+    never from the request; the filter values are bound, the tsqueries are constants made of
+    normalised words (``_tsquery_sql``).
     """
     if query.empty:
         return [], 0
@@ -180,26 +184,25 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
     if not (chosen.anywhere or chosen.head):
         return [], 0
     known = sum(1 for df in found.df if df > 0)
-    params: dict = {"anywhere": chosen.anywhere, "head": chosen.head, "limit": limit,
-                    "offset": offset, "cap": budget * 2}
+    params: dict = {"limit": limit, "offset": offset, "cap": budget * 2}
     where = ["(" + " OR ".join(
-        [f"t.tsv @@ to_tsquery('{CONFIG}', :anywhere)"] * bool(chosen.anywhere)
-        + [f"t.tsv_head @@ to_tsquery('{CONFIG}', :head)"] * bool(chosen.head)) + ")"]
+        [f"t.tsv @@ {_tsquery_sql(chosen.anywhere)}"] * bool(chosen.anywhere)
+        + [f"t.tsv_head @@ {_tsquery_sql(chosen.head)}"] * bool(chosen.head)) + ")"]
     for position, (column, value) in enumerate(filters.items()):
-        where.append(f"t.{column} = :f{position}")
+        where.append(f"t.{column} = %(f{position})s")
         params[f"f{position}"] = value
     if exclude:
-        where.append(f"NOT (t.{key} = ANY(:exclude))")
+        where.append(f"NOT (t.{key} = ANY(%(exclude)s))")
         params["exclude"] = list(exclude)
     idf = [math.log((found.total + 1) / (df + 0.5)) if df else 0.0 for df in found.df]
     scored = [(i, c) for i, c in enumerate(query.concepts) if idf[i] > 0]
-    columns = ",\n".join(f"{_concept_score(i, c, params)} AS s{i}" for i, c in scored)
+    columns = ",\n".join(f"{_concept_score(c)} AS s{i}" for i, c in scored)
     weighted = " + ".join(f"{idf[i]!r} * s{i}" for i, _ in scored)
     matched = " + ".join(f"(s{i} > 0)::int" for i, _ in scored)
     statement = f"""
         WITH candidates AS (
             SELECT t.{key} AS key, t.{tiebreak} AS tiebreak, {columns}
-            FROM {table} t WHERE {' AND '.join(where)} LIMIT :cap
+            FROM {table} t WHERE {' AND '.join(where)} LIMIT %(cap)s
         ), scored AS (
             SELECT key, tiebreak,
                    round(CAST(({weighted}) * ({matched})::float / {known} AS numeric), 4) AS score
@@ -207,11 +210,13 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
         )
         SELECT key, CAST(score AS float) AS score, count(*) OVER () AS hits
         FROM scored WHERE score > 0
-        ORDER BY score DESC, tiebreak LIMIT :limit OFFSET :offset
+        ORDER BY score DESC, tiebreak LIMIT %(limit)s OFFSET %(offset)s
     """
-    rows = session.execute(sql(statement), params).all()
+    connection = session.connection()
+    rows = connection.exec_driver_sql(statement, params).all()
     if not rows and offset:  # a page past the end still says how many there are
-        first = session.execute(sql(statement), {**params, "offset": 0, "limit": 1}).first()
+        first = connection.exec_driver_sql(statement, {**params, "offset": 0, "limit": 1}
+                                           ).first()
         return [], first.hits if first else 0
     hits = rows[0].hits if rows else 0
     return [(row.key, row.score) for row in rows], hits
@@ -233,6 +238,8 @@ def tune_planner(engine) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute(PLANNER)
         dbapi_connection.commit()
+
+    engine.dispose()  # connections made before (migrations, a schema) reconnect, tuned
 
 
 def rebuild_statistics(session, table: str) -> None:
