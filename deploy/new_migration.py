@@ -3,11 +3,16 @@
     .venv/bin/python deploy/new_migration.py SERVICE "what changed" [REVISION_ID]
 
 It brings a scratch SQLite database to head, then autogenerates the difference."""
-import os, sys, tempfile
+import os
+import sys
+import tempfile
 from pathlib import Path
+
 from alembic import command
+
 from servicedesk_common.migrations import alembic_config
 from servicedesk_common.settings import Settings
+
 service, message = sys.argv[1], sys.argv[2]
 os.environ["SERVICEDESK_DATA_DIR"] = tempfile.mkdtemp()
 os.environ["SERVICEDESK_DEV"] = "1"
@@ -17,4 +22,5 @@ loc = root / "migrations"
 settings = Settings.from_env(service)
 cfg = alembic_config(loc, settings)
 command.upgrade(cfg, "head")
-command.revision(cfg, message=message, autogenerate=True, rev_id=sys.argv[3] if len(sys.argv) > 3 else None)
+revision_id = sys.argv[3] if len(sys.argv) > 3 else None
+command.revision(cfg, message=message, autogenerate=True, rev_id=revision_id)
