@@ -2,7 +2,7 @@
 step with the rows (search columns, vocabulary, SQLite FTS5; PostgreSQL's follow by themselves)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from servicedesk_common.db import UnitOfWork
 
@@ -16,6 +16,8 @@ SHOWN = [getattr(Article, name) for name in (
     "id", "slug", "title", "category", "service", "symptoms", "solution", "keywords", "status",
     "version", "helpful_yes", "helpful_no", "published_at", "updated_at", "source_ticket",
     "created_by", "created_at", "updated_by")]
+SHOWN_BY_IDS = select(*SHOWN).where(Article.id.in_(bindparam("ids", expanding=True)))
+SYNONYM_GROUPS = select(SynonymList.groups).where(SynonymList.id == 1)
 
 
 class Articles:
@@ -33,7 +35,7 @@ class Articles:
         """For showing search results: the shown columns as plain rows (no ORM objects)."""
         if not ids:
             return {}
-        rows = self.session.execute(select(*SHOWN).where(Article.id.in_(list(ids)))).all()
+        rows = self.session.execute(SHOWN_BY_IDS, {"ids": list(ids)}).all()
         return {row.id: row for row in rows}
 
     def from_ticket(self, number: str) -> Article | None:
@@ -189,8 +191,7 @@ class Synonyms:
         return row
 
     def groups(self) -> list[list[str]]:
-        groups = self.session.execute(
-            select(SynonymList.groups).where(SynonymList.id == 1)).scalar_one_or_none()
+        groups = self.session.execute(SYNONYM_GROUPS).scalar_one_or_none()
         return list(groups or [])
 
 

@@ -121,16 +121,16 @@ def candidates(concepts: Sequence[Concept], rarity: Rarity, budget: int) -> Cand
       together: "komputer" and "lambat"), estimated as if independent.
     """
     live = [position for position, df in enumerate(rarity.df) if df > 0]
+    text_of = {position: f"({_any(concepts[position])})" for position in live}
     clauses: list[tuple[float, str, str]] = []
     for position in live:
-        clauses.append((rarity.df[position], "anywhere", f"({_any(concepts[position])})"))
+        clauses.append((rarity.df[position], "anywhere", text_of[position]))
         if rarity.head_df[position]:
-            clauses.append((rarity.head_df[position], "head", f"({_any(concepts[position])})"))
+            clauses.append((rarity.head_df[position], "head", text_of[position]))
     for first, second in itertools.combinations(live, 2):
         if rarity.head_df[first] and rarity.head_df[second]:
             size = rarity.head_df[first] * rarity.head_df[second] / max(rarity.total, 1)
-            clauses.append((size, "head", f"({_any(concepts[first])}) & "
-                                          f"({_any(concepts[second])})"))
+            clauses.append((size, "head", f"{text_of[first]} & {text_of[second]}"))
     clauses.sort(key=lambda clause: clause[0])  # stable: ties keep the query's order
     chosen: dict[str, list[str]] = {"anywhere": [], "head": []}
     rows = 0.0

@@ -66,8 +66,11 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
         where.append(f"t.{key} != :x{position}")
         params[f"x{position}"] = value
     scope = "".join(" AND " + clause for clause in where)
+    # the FTS5 key is text: compare it to the row's primary key in the key's own type, so
+    # each match finds its row through the primary key index
+    joined = f"t.{key} = CAST(f.key AS INTEGER)" if key == "id" else f"t.{key} = f.key"
     found = f"""
-        FROM {table}_fts f JOIN {table} t ON CAST(t.{key} AS TEXT) = f.key
+        FROM {table}_fts f JOIN {table} t ON {joined}
         WHERE {table}_fts MATCH :match{scope}
     """
     rows = session.execute(sql(
