@@ -39,9 +39,15 @@ class Query:
         return not self.concepts
 
 
+MAX_TOKENS = 24  # a whole ticket body is a query too: its first distinct words say enough
+
+
 def parse(raw: str, synonym_groups: Iterable[Iterable[str]]) -> Query:
-    """The tokens and concepts of ``raw``; typos are added later (``with_typos``)."""
-    query_tokens = text.tokens(raw or "")
+    """The tokens and concepts of ``raw``; typos are added later (``with_typos``).
+
+    Each distinct token once, the first ``MAX_TOKENS`` of them: the cost of a search grows with
+    the number of concepts (and the pairs of them), and a long text is about its beginning."""
+    query_tokens = list(dict.fromkeys(text.tokens(raw or "")))[:MAX_TOKENS]
     if not query_tokens:
         return Query((), ())
     concepts = tuple(Concept(frozenset(alternatives))

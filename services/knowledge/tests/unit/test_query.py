@@ -2,6 +2,7 @@
 tsquery and FTS5 texts, and which rows PostgreSQL scores."""
 from knowledge.search import postgres
 from knowledge.search.query import (
+    MAX_TOKENS,
     Concept,
     fts5_expression,
     parse,
@@ -21,6 +22,11 @@ def test_query_is_normalised_and_expanded_like_the_reference():
     assert query.concepts[1].alternatives == {"hang", "macet", "ngelag"}
     assert query.concepts[-1].alternatives == {"mati", "down", "tidak diakses"}
     assert parse("yang dan di ke", SYNONYMS).empty
+
+
+def test_a_long_text_gives_its_first_distinct_words_only():
+    query = parse("printer printer " + " ".join(f"kata{n}" for n in range(100)), SYNONYMS)
+    assert query.tokens[:2] == ("printer", "kata0") and len(query.tokens) == MAX_TOKENS
 
 
 def test_tsquery_quotes_words_chains_phrases_and_labels_fields():
