@@ -36,8 +36,9 @@ def test_results_are_ranked_paged_and_filtered(kb):
         "q": "komputer", "per_page": 5, "page": 50}).json
     assert beyond["items"] == [] and beyond["total"] == body["total"]
     long = kb.http.get("/api/v1/kb/articles", query_string={
-        "q": "komputer lambat " + " ".join(f"kata{n}" for n in range(300))})
-    assert long.status_code == 200 and long.json["items"][0]["slug"] == "komputer-lambat"
+        "q": "komputer lambat " + " ".join(str(n) for n in range(90000, 90250))})
+    assert long.status_code == 200
+    assert slugs(long.json["items"])[:3] == slugs(kb.search("komputer lambat"))[:3]
     network = kb.search("lambat", category="Jaringan")
     assert network and {item["category"] for item in network} == {"Jaringan"}
 
