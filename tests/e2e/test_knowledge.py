@@ -4,6 +4,7 @@ in everyday Indonesian, an article, "Apakah artikel ini membantu?"), and the des
 used showing in the ticket's history, a solved ticket suggested for a similar one and turned
 into a draft, the KPI)."""
 import re
+from datetime import UTC, datetime, timedelta
 
 import requests
 
@@ -108,11 +109,14 @@ def test_knowledge_at_initial_diagnosis_from_article_to_kpi(stack, operator):
     assert draft.json()["status"] == "draft" and draft.json()["source_ticket"] == number
     assert draft.json()["solution"].startswith("Gulungan kertas thermal")
 
-    kpi = supervisor.get("/api/v1/kb/kpi")
+    today = datetime.now(UTC).date()
+    kpi = supervisor.get("/api/v1/kb/kpi", params={
+        "from": (today - timedelta(days=1)).isoformat(), "to": today.isoformat()})
     assert kpi.status_code == 200, kpi.text
     known = kpi.json()["known_at_diagnosis"]
     assert known["count"] >= 1 and known["of"] >= known["count"]
     assert operator.get("/api/v1/kb/kpi").status_code == 403
+    assert supervisor.get("/api/v1/kb/kpi", params={"from": "kemarin"}).status_code == 422
     report = supervisor.get("/api/v1/reports/kpi")
     assert report.status_code == 200
     indicator = report.json()["indicators"]["solution_known_at_diagnosis"]

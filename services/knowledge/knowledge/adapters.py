@@ -163,12 +163,12 @@ class Usages:
         return list(self.session.execute(
             select(Usage).where(Usage.number == number).order_by(Usage.at)).scalars())
 
-    def known_at_diagnosis(self, period: domain.Period) -> dict:
-        """Tickets closed (and still closed) in the period, and those of them with a suggestion
-        marked as used before they were closed, split by what was used."""
+    def known_at_diagnosis(self, start, end) -> dict:
+        """Tickets closed (and still closed) in [start, end), and those of them with a
+        suggestion marked as used before they were closed, split by what was used."""
         closed = select(KnownTicket.number, KnownTicket.closed_at).where(
-            KnownTicket.status == "solved", KnownTicket.closed_at >= period.start,
-            KnownTicket.closed_at < period.end).subquery()
+            KnownTicket.status.in_(("solved", "closed")), KnownTicket.closed_at >= start,
+            KnownTicket.closed_at < end).subquery()
         total = self.session.execute(select(func.count()).select_from(closed)).scalar_one()
         used = self.session.execute(
             select(closed.c.number, func.count(Usage.article_id), func.count(Usage.similar_ticket))

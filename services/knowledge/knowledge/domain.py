@@ -1,13 +1,10 @@
 """Knowledge rules: who may do what to an article (FRM-003), its lifecycle, drafts from solved
-tickets, the period of the KPI. Plain data in, plain data out."""
+tickets. Plain data in, plain data out."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from servicedesk_common.identity import KNOWLEDGE_MANAGER, Identity
 
@@ -26,7 +23,6 @@ MOVES = {
 USE_SOURCES = ("suggestion", "search", "manual")
 MAX_KEYWORDS = 20
 DEFAULT_CATEGORY = "Lainnya"
-OFFICE = ZoneInfo("Asia/Jakarta")
 
 
 class Refused(Exception):
@@ -103,47 +99,3 @@ def draft_from_ticket(ticket: Mapping) -> dict:
         "solution": ticket.get("solution") or "",
         "keywords": keywords[:8],
     }
-
-
-# --------------------------------------------------------------------------------------- KPI
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime  # aware UTC, included
-    end: datetime    # aware UTC, excluded
-
-
-class BadPeriod(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-def _read(raw: str, field: str) -> date | datetime:
-    try:
-        value = date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw)
-    except ValueError:
-        raise BadPeriod(field, "Give a date (2026-01-31) or a moment with an offset "
-                               "(2026-01-31T08:00:00+07:00).") from None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise BadPeriod(field, "Give the moment's offset, e.g. +07:00 or Z.")
-    return value
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, OFFICE).astimezone(UTC)
-
-
-def period(raw_from: str | None, raw_to: str | None, *, now: datetime) -> Period:
-    """As the KPI report reads it: dates are whole office days (Asia/Jakarta, ``to`` included),
-    moments with an offset are exact (``to`` excluded); by default this month so far."""
-    today = now.astimezone(OFFICE).date()
-    start = _read(raw_from.strip(), "from") if raw_from and raw_from.strip() \
-        else today.replace(day=1)
-    end = _read(raw_to.strip(), "to") if raw_to and raw_to.strip() else today
-    start = start.astimezone(UTC) if isinstance(start, datetime) else _start_of(start)
-    end = end.astimezone(UTC) if isinstance(end, datetime) else _start_of(end + timedelta(days=1))
-    if end <= start:
-        raise BadPeriod("to", "The period must end after it starts.")
-    return Period(start, end)

@@ -205,11 +205,6 @@ class SuggestionsOut(Schema):
                        metadata={"description": "suggestions already marked used on it"})
 
 
-class KpiArgs(Schema):
-    from_ = fields.String(data_key="from", validate=validate.Length(max=40))
-    to = fields.String(validate=validate.Length(max=40))
-
-
 class KnownCount(Schema):
     count = fields.Integer()
     of = fields.Integer()

@@ -8,11 +8,11 @@ from flask_smorest import Blueprint
 
 from servicedesk_common.errors import Invalid, NotFound
 from servicedesk_common.identity import ADMIN, KNOWLEDGE_MANAGER, OPERATOR, STAFF, SUPERVISOR
+from servicedesk_common.periods import PeriodArgs, bounds
 from servicedesk_common.web import require
 
 from .. import domain, handlers, text
 from ..schemas import (
-    KpiArgs,
     KpiOut,
     SuggestArgs,
     SuggestionsOut,
@@ -155,17 +155,15 @@ class Synonyms(MethodView):
 @blp.route("/kb/kpi")
 class Kpi(MethodView):
     @require(SUPERVISOR, ADMIN)
-    @blp.arguments(KpiArgs, location="query")
+    @blp.arguments(PeriodArgs, location="query")
     @blp.response(200, KpiOut)
     def get(self, args):
         """Tickets closed in the period whose solution was known at initial diagnosis (a
-        suggestion marked used before closing), of all closed in the period."""
-        try:
-            period = domain.period(args.get("from_"), args.get("to"), now=handlers.now())
-        except domain.BadPeriod as exc:
-            raise Invalid(str(exc), field=exc.field) from None
+        suggestion marked used before closing), of all closed in the period. ``from``/``to``:
+        dates (whole office days, ``to`` included) or moments with an offset."""
+        start, end = bounds(args["start"], args["end"])
         with unit_of_work() as uow:
-            counts = uow.usages.known_at_diagnosis(period)
-        return {"from_": period.start, "to": period.end,
+            counts = uow.usages.known_at_diagnosis(start, end)
+        return {"from_": start, "to": end,
                 "known_at_diagnosis": {"count": counts["count"], "of": counts["of"]},
                 "by_source": counts["by_source"]}

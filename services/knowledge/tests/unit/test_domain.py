@@ -1,7 +1,4 @@
-"""Article rules: who may create, edit and move an article; drafts from tickets; the KPI
-period."""
-from datetime import UTC, datetime
-
+"""Article rules: who may create, edit and move an article; drafts from tickets."""
 import pytest
 
 from knowledge import domain
@@ -70,22 +67,3 @@ def test_a_solved_ticket_drafts_its_frm003_fields():
     assert draft["symptoms"] == "Dokumen nyangkut di antrean."
     assert draft["solution"] == "Restart spooler."
     assert draft["keywords"] == ["printer", "ruang", "tidak", "ngeprint", "komputer", "rusak"]
-
-
-def test_period_reads_office_days_and_exact_moments():
-    now = datetime(2026, 3, 15, 3, 0, tzinfo=UTC)
-    days = domain.period("2026-03-01", "2026-03-01", now=now)
-    assert days.start == datetime(2026, 2, 28, 17, 0, tzinfo=UTC)  # 00:00 WIB
-    assert days.end == datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
-    moments = domain.period("2026-03-01T08:00:00+07:00", "2026-03-01T10:00:00Z", now=now)
-    assert (moments.start, moments.end) == (datetime(2026, 3, 1, 1, 0, tzinfo=UTC),
-                                            datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
-    month = domain.period(None, "", now=now)
-    assert month.start == datetime(2026, 2, 28, 17, 0, tzinfo=UTC)
-    assert month.end == datetime(2026, 3, 15, 17, 0, tzinfo=UTC)
-    for raw_from, raw_to, field in (("kemarin", None, "from"),
-                                    ("2026-03-01T08:00:00", None, "from"),
-                                    ("2026-03-02", "2026-03-01", "to")):
-        with pytest.raises(domain.BadPeriod) as raised:
-            domain.period(raw_from, raw_to, now=now)
-        assert raised.value.field == field
