@@ -271,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         "search_p95_ms": timings["search"]["p95_ms"], "budget_ms": args.budget_ms,
         "top3": seed["top3"], "top1": seed["top1"], "target_top3": args.target,
         "quality_40_articles": seed, **timings,
+        "suggest": timings["api_suggest"],  # the name bench/run.py reads
         "quality_at_size": {k: v for k, v in scaled.items() if k != "misses"},
         "fill_seconds": round(fill_seconds, 1), "cpus": os.cpu_count(), "loadavg_1m": load,
         **({"kept": url} if args.keep else {}),
