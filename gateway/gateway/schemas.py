@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from servicedesk_common.identity import ROLES
+from servicedesk_common.schemas import Page
 
 
 class LoginIn(Schema):
@@ -52,8 +53,5 @@ class UserListArgs(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
 
 
-class UserPage(Schema):
+class UserPage(Page):
     items = fields.List(fields.Nested(UserOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()

@@ -5,6 +5,8 @@ from datetime import date, datetime
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from servicedesk_common.schemas import Page
+
 from .domain import STATES
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9._@-]{1,120}$",
@@ -99,11 +101,8 @@ class EscalationOut(Schema):
     sla_state = fields.String(allow_none=True)
 
 
-class EscalationPage(Schema):
+class EscalationPage(Page):
     items = fields.List(fields.Nested(EscalationOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class ResolutionOut(Schema):
@@ -166,11 +165,8 @@ class GroupOut(Schema):
     members = fields.List(fields.Nested(MemberOut))
 
 
-class GroupPage(Schema):
+class GroupPage(Page):
     items = fields.List(fields.Nested(GroupOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 CATEGORY = fields.String(validate=[validate.Length(min=1, max=60), not_blank])
@@ -214,11 +210,8 @@ class NotificationOut(Schema):
     read = fields.Function(lambda n: n.read_at is not None)
 
 
-class NotificationPage(Schema):
+class NotificationPage(Page):
     items = fields.List(fields.Nested(NotificationOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
     unread = fields.Integer()
 
 

@@ -4,6 +4,8 @@ from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from servicedesk_common.schemas import Page
+
 from .domain import HOLD_REASONS, STAFF_CHANNELS, Status, TicketType
 
 LEVELS = ("high", "medium", "low")
@@ -256,8 +258,5 @@ class TicketListArgs(Schema):
             raise ValidationError("Must not be before created_from.", field_name="created_to")
 
 
-class TicketPage(Schema):
+class TicketPage(Page):
     items = fields.List(fields.Nested(TicketOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()

@@ -1,6 +1,8 @@
 """Knowledge's API in and out (marshmallow): validation and the OpenAPI document come from here."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from servicedesk_common.schemas import Page
+
 from .domain import STATUSES, USE_SOURCES
 
 MAX_TEXT = 20000
@@ -66,11 +68,8 @@ class ArticleOut(Schema):
     score = fields.Float(metadata={"description": "relevance, with ?q= only"})
 
 
-class ArticlePage(Schema):
+class ArticlePage(Page):
     items = fields.List(fields.Nested(ArticleOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class ArticleListArgs(Schema):

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
+from servicedesk_common.schemas import Page
+
 from .domain.clock import SlaState
 from .domain.policies import CALENDARS, PRIORITIES
 
@@ -35,11 +37,8 @@ class PolicyOut(Schema):
     calendar = fields.String()
 
 
-class PolicyPage(Schema):
+class PolicyPage(Page):
     items = fields.List(fields.Nested(PolicyOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class ClosedDateIn(Schema):
@@ -117,11 +116,8 @@ class TicketSlaOut(Schema):
     assignee = fields.String(allow_none=True)
 
 
-class TicketSlaPage(Schema):
+class TicketSlaPage(Page):
     items = fields.List(fields.Nested(TicketSlaOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class IntervalOut(Schema):

@@ -4,6 +4,8 @@ The response body is checked field by field in domain.check_response, so that a 
 question ("answers.3") or the respondent field ("respondent.email") that is wrong."""
 from marshmallow import Schema, fields, validate
 
+from servicedesk_common.schemas import Page
+
 from .domain import Severity
 from .summary import PERIODS
 
@@ -110,11 +112,8 @@ class SurveyListArgs(PeriodArgs):
     number = fields.String()
 
 
-class SurveyPage(Schema):
+class SurveyPage(Page):
     items = fields.List(fields.Nested(SurveyOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class SummaryArgs(PeriodArgs):
