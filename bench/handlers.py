@@ -7,7 +7,8 @@ the figures hold on a busy machine too (statement counts are exact, CPU is proce
   capture   start the stack (as `make bench`), create --tickets tickets through the gateway,
             wait for the events to settle, and save every service's outbox (the real events,
             in order) to bench/data/events.json
-  replay    for each service: migrate a throwaway database, then hand each captured event the
+  replay    for each service: migrate a throwaway database, seed what the service had before
+            its events came (intake: the captured tickets), then hand each captured event the
             service subscribes to to its worker's handler exactly as the consumer does
             (once_per_message: inbox, handler, outbox, commit) and report, per event type,
             statements and CPU ms per event, plus the round trips of the unit of work itself
@@ -96,6 +97,34 @@ class StatementCounter:
         return self.count + self.commits + self.begins
 
 
+def seed_intake(worker, make_uow, events: list[dict]) -> int:
+    """Intake's read model updates tickets it recorded: record the captured tickets first
+    (ticket.created payloads, with their own numbers) through intake's repository, so the
+    replayed events find their tickets as in production."""
+    from datetime import datetime
+
+    from intake.models import Ticket
+
+    fields = {c.key for c in Ticket.__table__.columns} - {"id", "number", "created_at"}
+    created = [e for e in events if e["type"] == "ticket.created"]
+    with make_uow() as uow:
+        for e in created:
+            payload = e["payload"]
+            at = datetime.fromisoformat(payload["created_at"])
+            ticket = Ticket(number=payload["number"], created_at=at, updated_at=at,
+                            escalations=[], versions={},
+                            **{k: v for k, v in payload.items() if k in fields})
+            uow.tickets.add(ticket)
+            uow.tickets.record(ticket, what="created", by=payload.get("recorded_by"),
+                               source="intake", at=at, to_value=ticket.status)
+        uow.commit()
+    return len(created)
+
+
+# service -> seed(worker, make_uow, events): the state the service had before its events came
+SEEDS = {"intake": seed_intake}
+
+
 def replay_service(service: str, events: list[dict], args) -> dict:
     from servicedesk_common.db import make_engine, session_factory
     from servicedesk_common.events import Envelope
@@ -122,6 +151,9 @@ def replay_service(service: str, events: list[dict], args) -> dict:
         def make_uow(**kw):
             return worker.UnitOfWork(sessions, producer=service, **kw)
 
+        if service in SEEDS:
+            seeded = SEEDS[service](worker, make_uow, events)
+            print(f"{service}: seeded {seeded} records before replaying", file=sys.stderr)
         handlers = {t: once_per_message(h, make_uow) for t, h in worker.HANDLERS.items()}
         counter = StatementCounter(engine)
         per_type: dict[str, dict] = collections.defaultdict(
