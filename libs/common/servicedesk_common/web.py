@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from . import metrics
@@ -146,6 +147,14 @@ def install_error_handlers(app: Flask) -> None:
         if status == 405 and valid_methods:
             response.headers["Allow"] = ", ".join(valid_methods)
         return response
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        if not exc.connection_invalidated:
+            return _unexpected(exc)
+        log.warning("event=database_connection_lost path=%s error=%r", request.path, exc.orig)
+        return jsonify(error_body("service_unavailable", "The database connection was lost; "
+                                  "nothing was saved. Please try again.")), 503
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
