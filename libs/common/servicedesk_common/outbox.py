@@ -120,6 +120,10 @@ class OutboxWaker:
             conn = self._listening()
             for _ in conn.notifies(timeout=max(self.idle, 0.5), stop_after=1):
                 pass
+            # Commits that came meanwhile are in the batch this wake-up relays: their
+            # notifications must not each cost an empty pass afterwards.
+            for _ in conn.notifies(timeout=0):
+                pass
         except Exception as exc:  # the database went away: fall back to polling until it is back
             log.warning("event=outbox_listen_failed error=%r", exc)
             self.close()
