@@ -3,6 +3,8 @@ step with the rows (search columns, vocabulary, SQLite FTS5; PostgreSQL's follow
 from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from servicedesk_common.db import UnitOfWork
 
@@ -109,10 +111,36 @@ class Articles:
         return (done.helpful_yes, done.helpful_no) if done else None
 
 
+def _created_upsert(insert):
+    """A ticket as ticket.created tells it, in one statement: a new row, or (an update or a
+    closing was seen first and knows better) only its missing text and creation time filled
+    in. Returns its status."""
+    table = KnownTicket.__table__
+    statement = insert(table)
+    kept = ("title", "body", "category", "service", "created_at")
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.number],
+        set_={name: func.coalesce(table.c[name], statement.excluded[name]) for name in kept},
+    ).returning(table.c.status)
+
+
+CREATED = {"postgresql": _created_upsert(pg_insert), "sqlite": _created_upsert(sqlite_insert)}
+
+
 class Tickets:
     def __init__(self, session, search: Search):
         self.session = session
         self.search = search
+
+    def record_created(self, number: str, *, title: str | None, body: str | None,
+                       category: str | None, service: str | None, created_at, status: str
+                       ) -> str:
+        """Insert the ticket with ``status``, or fill in what an earlier event did not tell;
+        no ORM object, no search text (see ``handlers.on_ticket_created``). Its status."""
+        statement = CREATED[self.session.get_bind().dialect.name]
+        return self.session.execute(statement, {
+            "number": number, "title": title, "body": body, "category": category,
+            "service": service, "created_at": created_at, "status": status}).scalar_one()
 
     def get(self, number: str) -> KnownTicket | None:
         return self.session.get(KnownTicket, number)

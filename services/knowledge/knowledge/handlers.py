@@ -2,7 +2,9 @@
 
 Events: ticket.created and ticket.updated (a ticket's text, for ?ticket= suggestions),
 ticket.closed (a solved ticket and its solution, for "similar solved tickets"), ticket.reopened
-(no longer solved).
+(no longer solved). Only closed tickets are searched, so a ticket's text is indexed (search
+columns, vocabulary) when it is closed, and again when a closed ticket's text changes: never
+while it is open.
 Commands: articles (FRM-003) and their lifecycle, feedback, synonyms, suggestions marked used."""
 from __future__ import annotations
 
@@ -37,14 +39,21 @@ def _known(uow, payload: dict) -> KnownTicket:
     return ticket
 
 
+def _reindex_if_closed(uow, ticket: KnownTicket) -> None:
+    """An open ticket is never offered as a similar solved one: its text waits for closing."""
+    if ticket.status != OPEN:
+        uow.tickets.reindex(ticket)
+
+
 def on_ticket_created(event: Envelope, *, uow) -> None:
+    """Known from now on (its text for ?ticket= suggestions); an update or closing seen first
+    knows better, so only what they did not tell is filled in."""
     payload = read_payload(event)
-    ticket = _known(uow, payload)
-    for name in TEXT_FIELDS:  # an update or closing seen first knows better
-        if getattr(ticket, name) is None and payload.get(name) is not None:
-            setattr(ticket, name, payload[name])
-    ticket.created_at = ticket.created_at or _parse(payload.get("created_at"))
-    uow.tickets.reindex(ticket)
+    status = uow.tickets.record_created(
+        payload["number"], **{name: payload.get(name) for name in TEXT_FIELDS},
+        created_at=_parse(payload.get("created_at")), status=OPEN)
+    if status != OPEN:  # closed before its creation was seen: its text may be new
+        uow.tickets.reindex(uow.tickets.get(payload["number"]))
 
 
 def on_ticket_updated(event: Envelope, *, uow) -> None:
@@ -60,7 +69,7 @@ def on_ticket_updated(event: Envelope, *, uow) -> None:
     ticket.text_at = event.occurred_at
     for name, change in changes.items():
         setattr(ticket, name, change["to"])
-    uow.tickets.reindex(ticket)
+    _reindex_if_closed(uow, ticket)
 
 
 def _newer(ticket: KnownTicket, event: Envelope) -> bool:

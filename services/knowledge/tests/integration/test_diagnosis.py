@@ -177,3 +177,35 @@ def test_a_solved_ticket_becomes_a_prefilled_draft_in_one_call(kb):
                         json={"ticket": "INC-2026-999999"}).status_code == 404
     assert kb.http.post("/api/v1/kb/articles/from-ticket", headers=kb.client,
                         json={"ticket": "INC-2026-000701"}).status_code == 403
+
+
+def test_a_ticket_gets_the_suggestions_its_text_gets_typos_included(kb):
+    """An open ticket is not searched: its words (typos too) do not become words the texts use,
+    so its own typo is still recognised as one ("ransomwre" is "ransomware")."""
+    kb.ticket("INC-2026-000801", title="Kena ransomwre")
+
+    def suggest(**query) -> dict:
+        return kb.http.get("/api/v1/kb/suggest", query_string=query, headers=kb.operator).json
+
+    by_ticket = suggest(ticket="INC-2026-000801")
+    assert "ransomware" in by_ticket["articles"][0]["slug"]
+    assert by_ticket["articles"] == suggest(text="kena ransomwre")["articles"]
+    kb.deliver("ticket.closed", {"number": "INC-2026-000801", "resolution": "Restore backup."})
+    assert [t["number"] for t in suggest(text="ransomwre")["tickets"]] == ["INC-2026-000801"]
+
+
+def test_a_closing_seen_before_the_creation_keeps_its_text_and_gains_the_rest(kb):
+    kb.deliver("ticket.closed", {"number": "INC-2026-000851", "title": "Scanner macet",
+                                 "resolution": "Roller scanner dibersihkan."})
+    kb.deliver("ticket.created", {"number": "INC-2026-000851", "title": "Scanner rusak",
+                                  "body": "Kertas tersangkut di pemindai dokumen",
+                                  "category": "Hardware", "service": None,
+                                  "created_at": "2026-11-02T08:00:00+07:00"})
+    with kb.uow() as uow:
+        ticket = uow.tickets.get("INC-2026-000851")
+        assert (ticket.status, ticket.title, ticket.body, ticket.category) == (
+            "solved", "Scanner macet", "Kertas tersangkut di pemindai dokumen", "Hardware")
+        assert ticket.created_at == datetime(2026, 11, 2, 1, tzinfo=UTC)
+    found = kb.http.get("/api/v1/kb/suggest", query_string={"text": "kertas tersangkut"},
+                        headers=kb.operator).json["tickets"]
+    assert [t["number"] for t in found] == ["INC-2026-000851"]
