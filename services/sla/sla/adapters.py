@@ -1,18 +1,22 @@
 """Sla's unit of work and repositories: the only place that knows the tables."""
 from __future__ import annotations
 
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
 
 from .calendar import ALWAYS_OPEN, BusinessCalendar, always_open, office_calendar
-from .domain.policies import Policy, choose, default_policies
+from .domain.policies import CALENDARS, Policy, choose, default_policies
 from .domain.replay import Fact
 from .domain.snapshot import ALARM_KEYS, Snapshot
-from .models import ClockRow, ClosedDate, PolicyRow
+from .models import ClockRow, ClosedDate, PolicyRow, ReferenceRevision
 
 SNAPSHOT_COLUMNS = Snapshot.field_names()
 
@@ -49,8 +53,9 @@ def _locking(session, query):
 
 
 class Clocks:
-    def __init__(self, session):
+    def __init__(self, session, reference: Reference):
         self.session = session
+        self.reference = reference
 
     def get(self, number: str) -> ClockRow | None:
         return self.session.get(ClockRow, number)
@@ -61,12 +66,22 @@ class Clocks:
 
     def ensure(self, number: str) -> ClockRow:
         """The ticket's clock row, locked; created empty if no event of it came before.
-        Concurrent first events of one ticket do not collide: insert-if-missing, then lock."""
+
+        One round trip: INSERT .. ON CONFLICT DO UPDATE (a no-op update, which locks the row
+        like FOR UPDATE) RETURNING the row, new or existing. Concurrent first events of one
+        ticket do not collide: the second waits for the first and gets its row. The same
+        statement reads the revision of the policies and calendars (see Reference), which
+        rebuilding the clock needs next."""
         dialect = self.session.get_bind().dialect.name
         insert = (postgresql if dialect == "postgresql" else sqlite).insert
-        self.session.execute(insert(ClockRow).values(number=number, facts=[])
-                             .on_conflict_do_nothing(index_elements=["number"]))
-        return self.get_for_update(number)
+        statement = (insert(ClockRow).values(number=number, facts=[])
+                     .on_conflict_do_update(index_elements=["number"],
+                                            set_={"number": number})
+                     .returning(ClockRow, REVISION.scalar_subquery()))
+        row, revision = self.session.execute(
+            statement, execution_options={"populate_existing": True}).one()
+        self.reference.known(revision)
+        return row
 
     def page(self, *, states: list[str] | None, priority: int | None, group: str | None,
              assignee: str | None, page: int, per_page: int) -> tuple[list[ClockRow], int]:
@@ -99,26 +114,127 @@ class Clocks:
         return list(self.session.execute(query).scalars())
 
 
-class Policies:
+REVISION = select(ReferenceRevision.revision).where(ReferenceRevision.id == 1)
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """Policies and calendars (with their closed dates) as of one revision. Never changed once
+    built, so the threads of a process share it."""
+
+    defaults: dict[int, Policy]
+    overrides: tuple[Policy, ...]
+    calendars: dict[str, BusinessCalendar]
+
+    def calendar(self, name: str) -> BusinessCalendar:
+        built = self.calendars.get(name)
+        return built if built is not None else _calendar(name, ())
+
+
+def _calendar(name: str, closed: Iterable[date]) -> BusinessCalendar:
+    if name == ALWAYS_OPEN:
+        return always_open()
+    return office_calendar(extra_closed_dates=closed)
+
+
+def _load(session) -> ReferenceData:
+    """Three queries' worth, only when the revision changed (or nothing is kept yet)."""
+    policies = [_policy(row) for row in session.execute(
+        select(PolicyRow).order_by(PolicyRow.service, PolicyRow.priority)).scalars()]
+    defaults = default_policies()
+    defaults.update({p.priority: p for p in policies if p.service is None})
+    closed: dict[str, list[date]] = {}
+    for name, day in session.execute(select(ClosedDate.calendar, ClosedDate.day)):
+        closed.setdefault(name, []).append(day)
+    return ReferenceData(
+        defaults=defaults, overrides=tuple(p for p in policies if p.service is not None),
+        calendars={name: _calendar(name, closed.get(name, ()))
+                   for name in {*CALENDARS, *closed}})
+
+
+class _Copies:
+    """The process's copies of the reference data, by revision. A few are kept, not one: a
+    process may talk to several databases (tests, the benchmarks)."""
+
+    KEEP = 4
+
+    def __init__(self):
+        self._by_revision: dict[str, ReferenceData] = {}
+        self._lock = threading.Lock()
+
+    def get(self, revision: str) -> ReferenceData | None:
+        return self._by_revision.get(revision)
+
+    def put(self, revision: str, data: ReferenceData) -> None:
+        with self._lock:
+            self._by_revision[revision] = data
+            while len(self._by_revision) > self.KEEP:
+                del self._by_revision[next(iter(self._by_revision))]
+
+
+COPIES = _Copies()
+
+
+class Reference:
+    """Policies and calendars for one unit of work, without reading them on every event.
+
+    The database keeps a revision (one row) that every admin write of a policy or closed date
+    sets to a new random value in its own transaction. A unit of work reads the revision once
+    (with the clock row, in Clocks.ensure, or on first use) and takes the process's copy of
+    that revision, loading and keeping it on a miss. So the first unit of work after an
+    admin's commit sees the change: no time-based expiry, and no stale window. The data is
+    always read after the revision (same or later snapshot), never older than it. A random
+    value rather than a counter: a database dropped and made again cannot repeat a revision a
+    process still holds. A unit of work that writes policies or closed dates reads its own,
+    uncommitted state and shares nothing of it.
+    """
+
     def __init__(self, session):
         self.session = session
+        self.revision: str | None = None
+        self._read = False
+        self._changing = False
+        self._data: ReferenceData | None = None
 
-    def _rows(self) -> list[PolicyRow]:
-        return list(self.session.execute(
-            select(PolicyRow).order_by(PolicyRow.service, PolicyRow.priority)).scalars())
+    def known(self, revision: str | None) -> None:
+        self.revision, self._read = revision, True
+
+    def data(self) -> ReferenceData:
+        if self._data is None:
+            self._data = _load(self.session) if self._changing else self._shared()
+        return self._data
+
+    def _shared(self) -> ReferenceData:
+        if not self._read:
+            self.known(self.session.execute(REVISION).scalar_one_or_none())
+        if self.revision is None:  # no revision row: nothing to compare a copy with
+            return _load(self.session)
+        data = COPIES.get(self.revision)
+        if data is None:
+            data = _load(self.session)
+            COPIES.put(self.revision, data)
+        return data
+
+    def changed(self) -> None:
+        """Every write of policies or closed dates calls this, in its transaction."""
+        self.session.execute(update(ReferenceRevision).values(revision=uuid.uuid4().hex))
+        self._changing, self._data = True, None
+
+
+class Policies:
+    def __init__(self, session, reference: Reference):
+        self.session = session
+        self.reference = reference
 
     def defaults(self) -> dict[int, Policy]:
-        policies = default_policies()
-        for row in self._rows():
-            if row.service == "":
-                policies[row.priority] = _policy(row)
-        return policies
+        return dict(self.reference.data().defaults)
 
     def overrides(self) -> list[Policy]:
-        return [_policy(row) for row in self._rows() if row.service != ""]
+        return list(self.reference.data().overrides)
 
     def choose(self, *, priority: int | None, service: str | None) -> Policy:
-        return choose(self.defaults(), self.overrides(), priority=priority, service=service)
+        data = self.reference.data()
+        return choose(data.defaults, data.overrides, priority=priority, service=service)
 
     def put(self, policy: Policy, *, by: str, at: datetime) -> None:
         key = policy.service or ""
@@ -132,6 +248,7 @@ class Policies:
                                                         policy.resolution_seconds)
         row.calendar, row.changed_by, row.changed_at = policy.calendar, by, at
         self.session.flush()
+        self.reference.changed()
 
     def delete_override(self, *, priority: int, service: str) -> bool:
         row = self.session.execute(select(PolicyRow).where(
@@ -140,6 +257,7 @@ class Policies:
             return False
         self.session.delete(row)
         self.session.flush()
+        self.reference.changed()
         return True
 
 
@@ -150,26 +268,20 @@ def _policy(row: PolicyRow) -> Policy:
 
 
 class Calendars:
-    def __init__(self, session):
+    def __init__(self, session, reference: Reference):
         self.session = session
-        self._built: dict[str, BusinessCalendar] = {}
+        self.reference = reference
 
     def closed_dates(self, name: str | None = None) -> list[ClosedDate]:
+        """The closed dates as rows, for the pages that list them (who added them, why)."""
         query = select(ClosedDate).order_by(ClosedDate.calendar, ClosedDate.day)
         if name is not None:
             query = query.where(ClosedDate.calendar == name)
         return list(self.session.execute(query).scalars())
 
     def get(self, name: str) -> BusinessCalendar:
-        """The calendar as it is now, with the closed dates an admin added (once per unit of
-        work: a recomputation of many clocks reads the table once)."""
-        if name not in self._built:
-            if name == ALWAYS_OPEN:
-                self._built[name] = always_open()
-            else:
-                self._built[name] = office_calendar(
-                    extra_closed_dates=[row.day for row in self.closed_dates(name)])
-        return self._built[name]
+        """The calendar as it is now, with the closed dates an admin added."""
+        return self.reference.data().calendar(name)
 
     def closed_date(self, name: str, day: date) -> ClosedDate | None:
         return self.session.execute(select(ClosedDate).where(
@@ -178,16 +290,17 @@ class Calendars:
     def add_closed_date(self, row: ClosedDate) -> None:
         self.session.add(row)
         self.session.flush()
-        self._built.pop(row.calendar, None)
+        self.reference.changed()
 
     def remove_closed_date(self, row: ClosedDate) -> None:
         self.session.delete(row)
         self.session.flush()
-        self._built.pop(row.calendar, None)
+        self.reference.changed()
 
 
 class SlaUnitOfWork(UnitOfWork):
     def _open(self) -> None:
-        self.clocks = Clocks(self.session)
-        self.policies = Policies(self.session)
-        self.calendars = Calendars(self.session)
+        self.reference = Reference(self.session)
+        self.clocks = Clocks(self.session, self.reference)
+        self.policies = Policies(self.session, self.reference)
+        self.calendars = Calendars(self.session, self.reference)

@@ -88,3 +88,14 @@ class ClosedDate(Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     added_by: Mapped[str | None] = mapped_column(String(120))
     added_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReferenceRevision(Base):
+    """One row: the revision of the policies and calendars (closed dates). Every admin write
+    gives it a new random value in the same transaction, so a process that holds a copy of
+    them knows from this value alone whether its copy is still the database's."""
+
+    __tablename__ = "reference_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[str] = mapped_column(String(32))
