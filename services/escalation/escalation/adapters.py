@@ -1,9 +1,22 @@
 """Escalation's unit of work and repositories: the only place that knows the tables."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import (
+    JSON,
+    String,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
 
@@ -97,14 +110,73 @@ class Tickets:
         return self.session.execute(
             _locked(self.session, query) if for_update else query).scalar_one_or_none()
 
-    def get_or_create(self, number: str) -> TicketView:
-        """For events: whichever arrives first makes the row, the others fill it in."""
-        ticket = self.get(number, for_update=True)
-        if ticket is None:
-            ticket = TicketView(number=number, versions={})
-            self.session.add(ticket)
-            self.session.flush()
-        return ticket
+    def apply(self, number: str, changes: dict[str, dict], *, at: str) -> None:
+        """For events, which arrive in any order: each group of fields in `changes` (group ->
+        {field: value}) is set unless something newer than `at` (ISO occurred_at) already set
+        that group. Whichever event comes first makes the row. One INSERT .. ON CONFLICT DO
+        UPDATE: the row is locked, checked and written in a single statement."""
+        shape = tuple((key, tuple(group)) for key, group in changes.items())
+        statement = _ticket_upsert(self.session.get_bind().dialect.name, shape)
+        self.session.execute(statement, {
+            "number": number, "at": at, "versions": dict.fromkeys(changes, at),
+            **{name: value for group in changes.values() for name, value in group.items()}})
+
+
+@functools.lru_cache(maxsize=64)
+def _ticket_upsert(dialect: str, shape: tuple[tuple[str, tuple[str, ...]], ...]):
+    """The statement of `Tickets.apply` for one shape of changes ((group, fields), ...),
+    built once: every value is a bind parameter."""
+    table, versions = TicketView.__table__, _VERSIONS[dialect]
+    names = [name for _key, fields in shape for name in fields]
+    upsert = _UPSERT[dialect](table).values(
+        number=bindparam("number", type_=table.c.number.type),
+        versions=bindparam("versions", type_=table.c.versions.type),
+        **{name: bindparam(name, type_=table.c[name].type) for name in names})
+    if not shape:
+        return upsert.on_conflict_do_nothing(index_elements=["number"])
+    moment = bindparam("at", type_=String)
+    columns = {}
+    for key, fields in shape:
+        newer = versions.set_at(table.c.versions, key) <= moment
+        columns.update({name: case((newer, upsert.excluded[name]), else_=table.c[name])
+                        for name in fields})
+    columns["versions"] = versions.merged(table.c.versions, [key for key, _ in shape], moment)
+    return upsert.on_conflict_do_update(index_elements=["number"], set_=columns)
+
+
+class _PostgresVersions:
+    """The `versions` JSON column in SQL: when a group of fields was last set ('' if never),
+    compared byte by byte as Python compares the ISO strings."""
+
+    @staticmethod
+    def set_at(column, key: str):
+        return func.coalesce(column[key].as_string(), "").collate("C")
+
+    @classmethod
+    def merged(cls, column, keys: list[str], moment):
+        """`versions` with each key set to the later of its moment and `moment`."""
+        latest = [part for key in keys
+                  for part in (literal(key, String), func.greatest(cls.set_at(column, key),
+                                                                   moment))]
+        base = func.coalesce(cast(column, postgresql.JSONB), cast("{}", postgresql.JSONB))
+        return cast(base.op("||")(func.jsonb_build_object(*latest)), JSON)
+
+
+class _SqliteVersions:
+    @staticmethod
+    def set_at(column, key: str):
+        return func.coalesce(column[key].as_string(), "")  # text compares bytewise (BINARY)
+
+    @classmethod
+    def merged(cls, column, keys: list[str], moment):
+        latest = [part for key in keys
+                  for part in (literal(f'$."{key}"', String),
+                               func.max(cls.set_at(column, key), moment))]
+        return func.json_set(func.coalesce(column, "{}"), *latest)
+
+
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_VERSIONS = {"postgresql": _PostgresVersions, "sqlite": _SqliteVersions}
 
 
 class Escalations:

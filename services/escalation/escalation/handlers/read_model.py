@@ -2,8 +2,9 @@
 times) and what follows from other services' events: an escalation ends when its ticket is
 closed; the group and the supervisors hear when an escalated ticket's SLA is at risk or breached.
 
-Delivery is at-least-once and unordered: the inbox drops duplicates, `_newer` keeps an older
-event from undoing what a newer one set, and notifications carry the event they answer."""
+Delivery is at-least-once and unordered: the inbox drops duplicates, each group of fields
+remembers the moment of the event that set it (`uow.tickets.apply`, `_newer`) so that an older
+event does not undo what a newer one set, and notifications carry the event they answer."""
 from __future__ import annotations
 
 import logging
@@ -34,7 +35,9 @@ def parse_moment(moment: str | None) -> datetime | None:
 
 
 def _newer(ticket: TicketView, key: str, occurred_at: str) -> bool:
-    """True (and remembered) unless something newer already set this group of fields."""
+    """True (and remembered) unless something newer already set this group of fields, on a
+    ticket already loaded. Events that only mirror fields go through `uow.tickets.apply`,
+    which keeps the same rule in one SQL statement."""
     versions = dict(ticket.versions or {})
     if versions.get(key) and versions[key] > occurred_at:
         return False
@@ -43,26 +46,23 @@ def _newer(ticket: TicketView, key: str, occurred_at: str) -> bool:
     return True
 
 
-def _apply(ticket: TicketView, key: str, event: Envelope, **fields) -> bool:
-    if not _newer(ticket, key, event.occurred_at):
-        return False
-    for name, value in fields.items():
-        setattr(ticket, name, value)
-    return True
+def _apply(event: Envelope, number: str, changes: dict[str, dict], *, uow) -> None:
+    """Each group of fields (group -> {field: value}) set unless a newer event set it."""
+    uow.tickets.apply(number, changes, at=event.occurred_at)
 
 
 def on_ticket_created(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "details", event, type=payload.get("type"),
-           created_at=parse_moment(payload.get("created_at")) or parse_moment(event.occurred_at))
-    _apply(ticket, "title", event, title=payload.get("title"))
-    if payload.get("category"):
-        _apply(ticket, "category", event, category=payload["category"])
+    changes = {
+        "details": {"type": payload.get("type"), "created_at": parse_moment(
+            payload.get("created_at")) or parse_moment(event.occurred_at)},
+        "title": {"title": payload.get("title")}}
+    for group in ("category", "status"):
+        if payload.get(group):
+            changes[group] = {group: payload[group]}
     if payload.get("priority") is not None:
-        _apply(ticket, "priority", event, priority=payload["priority"])
-    if payload.get("status"):
-        _apply(ticket, "status", event, status=payload["status"])
+        changes["priority"] = {"priority": payload["priority"]}
+    _apply(event, payload["number"], changes, uow=uow)
 
 
 def on_ticket_updated(event: Envelope, *, uow) -> None:
@@ -70,51 +70,48 @@ def on_ticket_updated(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
     title = payload["changes"].get("title")
     if isinstance(title, dict) and title.get("to"):
-        ticket = uow.tickets.get_or_create(payload["number"])
-        _apply(ticket, "title", event, title=title["to"])
+        _apply(event, payload["number"], {"title": {"title": title["to"]}}, uow=uow)
 
 
 def on_ticket_classified(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    if payload.get("category"):
-        _apply(ticket, "category", event, category=payload["category"])
+    changes = {"category": {"category": payload["category"]}} if payload.get("category") \
+        else {}
+    _apply(event, payload["number"], changes, uow=uow)
 
 
 def on_ticket_prioritized(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "priority", event, priority=payload.get("priority"))
+    changes = {"priority": {"priority": payload.get("priority")}}
     if payload.get("category"):
-        _apply(ticket, "category", event, category=payload["category"])
+        changes["category"] = {"category": payload["category"]}
+    _apply(event, payload["number"], changes, uow=uow)
 
 
 def on_ticket_status_changed(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "status", event, status=payload["to"])
+    _apply(event, payload["number"], {"status": {"status": payload["to"]}}, uow=uow)
     if payload["to"] == DONE:
-        _end_open_escalation(ticket, event, payload, uow=uow)
+        _end_open_escalation(payload["number"], event, payload, uow=uow)
 
 
 def on_ticket_closed(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "status", event, status=DONE)
-    _end_open_escalation(ticket, event, payload, uow=uow)
+    _apply(event, payload["number"], {"status": {"status": DONE}}, uow=uow)
+    _end_open_escalation(payload["number"], event, payload, uow=uow)
 
 
 def on_ticket_reopened(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "status", event, status="in_progress")
-    _apply(ticket, "resolution", event, resolved_at=None, resolved_by=None)
+    _apply(event, payload["number"], {"status": {"status": "in_progress"},
+                                      "resolution": {"resolved_at": None, "resolved_by": None}},
+           uow=uow)
 
 
-def _end_open_escalation(ticket: TicketView, event: Envelope, payload: dict, *, uow) -> None:
+def _end_open_escalation(number: str, event: Envelope, payload: dict, *, uow) -> None:
     """A ticket closed under an open escalation takes it out of the technician's queue. An
     escalation opened after the close (the ticket was reopened since) stays."""
-    escalation = uow.escalations.open_for(ticket.number)
+    escalation = uow.escalations.open_for(number)
     closed_at = parse_moment(payload.get("at")) or parse_moment(event.occurred_at)
     if escalation is None or escalation.assigned_at > closed_at:
         return
@@ -122,11 +119,10 @@ def _end_open_escalation(ticket: TicketView, event: Envelope, payload: dict, *, 
     escalation.ended_at, escalation.ended_by = closed_at, payload.get("by")
     escalation.ended_by_role, escalation.end_reason = payload.get("by_role"), "ticket closed"
     uow.notifications.add(recipient=escalation.assignee, kind="ticket_closed",
-                          number=ticket.number, escalation_id=escalation.id, at=now(),
-                          message=domain.message("ticket_closed", number=ticket.number),
+                          number=number, escalation_id=escalation.id, at=now(),
+                          message=domain.message("ticket_closed", number=number),
                           dedupe_key=f"ticket_closed:{escalation.id}")
-    log.info("event=escalation_ended_by_close ticket=%s escalation=%s", ticket.number,
-             escalation.id)
+    log.info("event=escalation_ended_by_close ticket=%s escalation=%s", number, escalation.id)
 
 
 def _sla_fields(event: Envelope, payload: dict) -> dict:
@@ -144,8 +140,7 @@ def _sla_fields(event: Envelope, payload: dict) -> dict:
 
 def on_sla_changed(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_or_create(payload["number"])
-    _apply(ticket, "sla", event, **_sla_fields(event, payload))
+    _apply(event, payload["number"], {"sla": _sla_fields(event, payload)}, uow=uow)
 
 
 def on_sla_alert(event: Envelope, *, uow) -> None:
@@ -153,11 +148,13 @@ def on_sla_alert(event: Envelope, *, uow) -> None:
     of the group and every supervisor told, once per event."""
     on_sla_changed(event, uow=uow)
     payload = read_payload(event)
+    escalation = uow.escalations.open_for(payload["number"])
+    if escalation is None:
+        return
     ticket = uow.tickets.get(payload["number"])
-    escalation = uow.escalations.open_for(ticket.number)
     target = payload.get("target") or "resolution"
     # An older alert for the same target (an at_risk after its breach) tells nobody anything.
-    if escalation is None or not _newer(ticket, f"alert:{target}", event.occurred_at):
+    if not _newer(ticket, f"alert:{target}", event.occurred_at):
         return
     kind = "sla_breached" if event.type == "sla.breached" else "sla_at_risk"
     due_at = payload.get("due_at") or iso(getattr(ticket, f"{target}_due_at", None))
