@@ -1,12 +1,18 @@
 """Triage's unit of work and repositories."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+from typing import ClassVar
+from uuid import uuid4
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
 
 from .domain import DEFAULT_MATRIX, CatalogData
 from .models import (
+    CatalogRevision,
     CatalogService,
     CatalogType,
     Classification,
@@ -15,10 +21,61 @@ from .models import (
     Recategorisation,
 )
 
+_REVISION = CatalogRevision.__table__
+_READ_REVISION = select(_REVISION.c.revision).where(_REVISION.c.id == 1)
+
+
+@dataclass(frozen=True)
+class CatalogCopy:
+    """The catalog and the matrix as one revision left them; shared by every unit of work of
+    the process, so read it and never change it."""
+    revision: str
+    data: CatalogData
+    matrix: dict
+
 
 class Catalog:
+    """The service catalog and the priority matrix.
+
+    Every ticket needs both and an admin changes them rarely, so the process keeps one copy
+    (`_copy`) and each unit of work checks it once, with one small read of the revision row,
+    before it uses it. Every admin write replaces the revision in its own transaction
+    (`_changed`), so the first message after that commit reads the new revision and reloads:
+    the next ticket gets the admin's change, in every process. The revision is a random token,
+    not a counter or the newest updated_at: a timestamp is taken before its commit, so a slower
+    writer can commit an older one unseen, and a counter starts again at 1 in every new
+    database (tests, a restore) while a process may still hold a copy made under that number.
+    """
+
+    _copy: ClassVar[CatalogCopy | None] = None
+
     def __init__(self, session):
         self.session = session
+        self._checked: CatalogCopy | None = None  # the copy this unit of work checked
+
+    def current(self) -> CatalogCopy:
+        """The catalog and matrix as committed, from the process's copy while it is current."""
+        if self._checked is None:
+            with self.session.no_autoflush:  # the handler's changes are written once, at the end
+                revision = self.session.execute(_READ_REVISION).scalar_one()
+            copy = Catalog._copy
+            if copy is None or copy.revision != revision:
+                copy = Catalog._copy = self._load(revision)
+            self._checked = copy
+        return self._checked
+
+    def _load(self, revision: str) -> CatalogCopy:
+        row = self.session.get(PriorityMatrix, 1)
+        return CatalogCopy(revision=revision, matrix=row.matrix if row else DEFAULT_MATRIX,
+                           data=CatalogData(types={t.code: list(t.categories)
+                                                   for t in self.types()},
+                                            tree=self.as_tree()))
+
+    def _changed(self) -> None:
+        """Every admin write: a new revision, committed (or rolled back) with the change."""
+        self.session.execute(update(_REVISION).where(_REVISION.c.id == 1)
+                             .values(revision=uuid4().hex))
+        self._checked = None
 
     def services(self, *, include_inactive: bool = False) -> list[CatalogService]:
         query = select(CatalogService).order_by(CatalogService.position, CatalogService.id)
@@ -41,6 +98,16 @@ class Catalog:
             service.position = (last or 0) + 1
         self.session.add(service)
         self.session.flush()
+        self._changed()
+
+    def change_service(self, service: CatalogService, fields: dict) -> None:
+        for name, value in fields.items():
+            setattr(service, name, value)
+        self._changed()
+
+    def retire_service(self, service: CatalogService) -> None:
+        service.active = False
+        self._changed()
 
     def types(self) -> list[CatalogType]:
         return list(self.session.execute(
@@ -48,6 +115,13 @@ class Catalog:
 
     def type(self, code: str) -> CatalogType | None:
         return self.session.get(CatalogType, code)
+
+    def change_type(self, ticket_type: CatalogType, *, categories: list[str],
+                    name: str | None = None) -> None:
+        ticket_type.categories = categories
+        if name is not None:
+            ticket_type.name = name
+        self._changed()
 
     def as_tree(self) -> dict:
         """category -> detail -> [service names], in catalog order."""
@@ -57,12 +131,10 @@ class Catalog:
         return tree
 
     def data(self) -> CatalogData:
-        return CatalogData(types={t.code: list(t.categories) for t in self.types()},
-                           tree=self.as_tree())
+        return self.current().data
 
     def matrix(self) -> dict:
-        row = self.session.get(PriorityMatrix, 1)
-        return row.matrix if row else DEFAULT_MATRIX
+        return self.current().matrix
 
     def set_matrix(self, matrix: dict, *, by: str, at) -> None:
         row = self.session.get(PriorityMatrix, 1)
@@ -70,6 +142,7 @@ class Catalog:
             row = PriorityMatrix(id=1)
             self.session.add(row)
         row.matrix, row.changed_by, row.changed_at = matrix, by, at
+        self._changed()
 
 
 class Classifications:
@@ -82,9 +155,25 @@ class Classifications:
             query = query.with_for_update()
         return self.session.execute(query).scalar_one_or_none()
 
+    def add_new(self, classification: Classification) -> bool:
+        """A ticket's first classification; False (and nothing written) when the ticket
+        already has one. One INSERT .. ON CONFLICT DO NOTHING, not a SELECT and an INSERT."""
+        dialect = self.session.get_bind().dialect.name
+        if dialect not in _UPSERT:
+            if self.get(classification.number) is not None:
+                return False
+            self.add(classification)
+            return True
+        values = {column.key: getattr(classification, column.key) for column in _COLUMNS}
+        inserted = self.session.execute(
+            _UPSERT[dialect](_CLASSIFICATIONS).values(values)
+            .on_conflict_do_nothing(index_elements=["number"])
+            .returning(_CLASSIFICATIONS.c.id)).first()
+        return inserted is not None
+
     def add(self, classification: Classification) -> None:
+        """Written with the rest of the unit of work (one INSERT of its final state)."""
         self.session.add(classification)
-        self.session.flush()
 
     def record_recategorisation(self, **fields) -> None:
         self.session.add(Recategorisation(**fields))
@@ -99,6 +188,11 @@ class Classifications:
     def overrides(self, number: str) -> list[PriorityOverride]:
         return list(self.session.execute(select(PriorityOverride).where(
             PriorityOverride.number == number).order_by(PriorityOverride.id)).scalars())
+
+
+_CLASSIFICATIONS = Classification.__table__
+_COLUMNS = [column for column in _CLASSIFICATIONS.columns if column.key != "id"]
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class TriageUnitOfWork(UnitOfWork):

@@ -100,8 +100,7 @@ class CatalogServiceItem(MethodView):
             name = data.get("name", service.name)
             if (category, name) != (service.category, service.name):
                 _check_free(uow, category=category, name=name)
-            for field, value in data.items():
-                setattr(service, field, value)
+            uow.catalog.change_service(service, data)
             _commit(uow)
             return service
 
@@ -110,7 +109,7 @@ class CatalogServiceItem(MethodView):
     def delete(self, code):
         """Retire a service: new tickets can no longer choose it; old tickets keep it."""
         with unit_of_work() as uow:
-            _service(uow, code).active = False
+            uow.catalog.retire_service(_service(uow, code))
             uow.commit()
 
 
@@ -128,9 +127,8 @@ class CatalogTypeItem(MethodView):
             if ticket_type is None:
                 raise NotFound(f"No ticket type {code!r}; the types are "
                                f"{', '.join(domain.TYPE_CODES)}.")
-            ticket_type.categories = categories
-            if data.get("name"):
-                ticket_type.name = data["name"].strip()
+            uow.catalog.change_type(ticket_type, categories=categories,
+                                    name=data["name"].strip() if data.get("name") else None)
             uow.commit()
             return {"code": ticket_type.code, "name": ticket_type.name,
                     "categories": categories}

@@ -41,24 +41,31 @@ def _new_classification(state: dict, *, number: str, original: dict) -> Classifi
 
 def on_ticket_created(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    existing = uow.classifications.get(payload["number"])
-    if existing is not None:  # an update overtook the creation: keep only what was original
-        existing.original_category = payload.get("category")
-        existing.original_service = payload.get("service")
-        existing.created_at = existing.created_at or _parse(payload.get("created_at"))
-        existing.channel = existing.channel or payload.get("channel")
-        return
     classification = _new_classification(payload, number=payload["number"], original=payload)
     moment = now()
     by = payload.get("recorded_by")
+    override = None
     if payload.get("priority") is not None and payload.get("priority_reason"):
-        _override(classification, payload["priority"], payload["priority_reason"], by=by,
-                  at=moment, uow=uow)
+        override = _override(classification, payload["priority"], payload["priority_reason"],
+                             by=by)
     _recompute(classification, uow=uow)
-    uow.classifications.add(classification)
-    _announce_classification(classification, uow=uow, at=moment)
+    if not uow.classifications.add_new(classification):
+        _keep_original(uow.classifications.get(payload["number"]), payload)
+        return
+    if override:
+        uow.classifications.record_override(**override, at=moment)
+    events = [_classified(classification, uow=uow, at=moment)]
     if classification.priority is not None:
-        _announce_priority(classification, by=by, uow=uow, at=moment)
+        events.append(_prioritized(classification, by=by, at=moment))
+    uow.outbox.add_many(events)
+
+
+def _keep_original(existing: Classification, payload: dict) -> None:
+    """An update overtook the creation: the creation contributes only what was original."""
+    existing.original_category = payload.get("category")
+    existing.original_service = payload.get("service")
+    existing.created_at = existing.created_at or _parse(payload.get("created_at"))
+    existing.channel = existing.channel or payload.get("channel")
 
 
 def on_ticket_updated(event: Envelope, *, uow) -> None:
@@ -86,13 +93,14 @@ def on_ticket_updated(event: Envelope, *, uow) -> None:
     moment = now()
     if "priority" in changes and domain.newer(versions, "priority", at):
         reason = (changes.get("priority_reason") or {}).get("to")
-        _override(classification, changes["priority"].get("to"), reason, by=by, at=moment,
-                  uow=uow)
+        override = _override(classification, changes["priority"].get("to"), reason, by=by)
+        if override:
+            uow.classifications.record_override(**override, at=moment)
         versions["priority"] = at
     classification.versions = versions
     _recompute(classification, uow=uow)
     classification.updated_at = moment
-    _announce_changes(classification, was, by=by, at=moment, uow=uow)
+    uow.outbox.add_many(_changes_told(classification, was, by=by, at=moment, uow=uow))
 
 
 def _snapshot(classification: Classification) -> dict:
@@ -101,19 +109,19 @@ def _snapshot(classification: Classification) -> dict:
 
 
 def _override(classification: Classification, priority: int | None, reason: str | None, *,
-              by: str | None, at: datetime, uow) -> None:
-    """An operator's priority (with a reason) wins over the matrix; None gives it back."""
+              by: str | None) -> dict | None:
+    """An operator's priority (with a reason) wins over the matrix; None gives it back.
+    Returns the override to record (None when the priority was given back)."""
     old = classification.priority
     if priority is None:
         classification.override_reason = classification.override_by = None
-        return
+        return None
     classification.override_reason = reason or "(no reason given)"
     classification.override_by = by
     classification.priority = priority
-    uow.classifications.record_override(
-        number=classification.number, computed_priority=classification.computed_priority,
-        from_priority=old, to_priority=priority, reason=classification.override_reason,
-        by=by, at=at)
+    return {"number": classification.number,
+            "computed_priority": classification.computed_priority, "from_priority": old,
+            "to_priority": priority, "reason": classification.override_reason, "by": by}
 
 
 def _recompute(classification: Classification, *, uow) -> None:
@@ -123,46 +131,49 @@ def _recompute(classification: Classification, *, uow) -> None:
         classification.priority = classification.computed_priority
 
 
-def _announce_changes(classification: Classification, was: dict, *, by, at, uow) -> None:
+def _changes_told(classification: Classification, was: dict, *, by, at, uow) -> list[tuple]:
+    """The events an update causes: recategorised, classified, prioritized (each if so)."""
     now_is = _snapshot(classification)
+    events = []
     if (was["category"], was["service"]) != (now_is["category"], now_is["service"]):
         classification.recategorisations = (classification.recategorisations or 0) + 1
         uow.classifications.record_recategorisation(
             number=classification.number, from_category=was["category"],
             to_category=classification.category, from_service=was["service"],
             to_service=classification.service, by=by, at=at)
-        uow.outbox.add("ticket.recategorized", {
+        events.append(("ticket.recategorized", {
             "number": classification.number, "from_category": was["category"],
             "to_category": classification.category, "from_service": was["service"],
             "to_service": classification.service,
             "recategorisations": classification.recategorisations, "by": by, "at": iso(at)},
-            aggregate_id=classification.number)
+            classification.number))
     if any(was[name] != now_is[name] for name in ("type", "category", "service")):
-        _announce_classification(classification, uow=uow, at=at, by=by)
+        events.append(_classified(classification, uow=uow, at=at, by=by))
     if any(was[name] != now_is[name] for name in (
             "urgency", "impact", "priority", "computed_priority", "override_reason")):
-        _announce_priority(classification, by=by, uow=uow, at=at)
+        events.append(_prioritized(classification, by=by, at=at))
+    return events
 
 
-def _announce_classification(classification: Classification, *, uow, at, by=None) -> None:
+def _classified(classification: Classification, *, uow, at, by=None) -> tuple:
     errors = domain.check_classification(uow.catalog.data(), type=classification.type,
                                          category=classification.category,
                                          service=classification.service)
-    uow.outbox.add("ticket.classified", {
+    return ("ticket.classified", {
         "number": classification.number, "type": classification.type,
         "category": classification.category, "service": classification.service,
         "category_valid": not errors, "recategorisations": classification.recategorisations,
-        "by": by or "triage", "at": iso(at)}, aggregate_id=classification.number)
+        "by": by or "triage", "at": iso(at)}, classification.number)
 
 
-def _announce_priority(classification: Classification, *, by: str | None, uow, at) -> None:
-    uow.outbox.add("ticket.prioritized", {
+def _prioritized(classification: Classification, *, by: str | None, at) -> tuple:
+    return ("ticket.prioritized", {
         "number": classification.number, "urgency": classification.urgency,
         "impact": classification.impact, "priority": classification.priority,
         "computed_priority": classification.computed_priority,
         "override_reason": classification.override_reason, "type": classification.type,
         "category": classification.category, "service": classification.service,
-        "by": by, "at": iso(at)}, aggregate_id=classification.number)
+        "by": by, "at": iso(at)}, classification.number)
 
 
 EVENT_HANDLERS = {

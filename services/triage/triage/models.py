@@ -46,6 +46,16 @@ class PriorityMatrix(Base):
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class CatalogRevision(Base):
+    """One row: a random token that every admin write of the catalog (types, services) or the
+    matrix replaces in the same transaction. A worker keeps its copy of the catalog while the
+    token it reads (once per message) is the one the copy was loaded under."""
+    __tablename__ = "catalog_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[str] = mapped_column(String(32))
+
+
 class Classification(Base):
     __tablename__ = "classifications"
 

@@ -55,3 +55,60 @@ def test_unknown_category_is_classified_as_invalid(run_service):
     publish(triage.settings, created("INC-2026-900002", category="Printer", service=None))
     assert wait_until(lambda: outbox_types(triage, "INC-2026-900002") == ["ticket.classified"],
                       10)
+
+
+def outbox_payload(harness, number: str, event_type: str) -> dict | None:
+    from sqlalchemy import select
+
+    from servicedesk_common.messaging_tables import outbox
+
+    with harness.uow() as uow:
+        rows = uow.session.execute(select(outbox.c.payload).where(outbox.c.type == event_type)
+                                   .order_by(outbox.c.id)).scalars().all()
+    found = [p for p in (r if isinstance(r, dict) else json.loads(r) for r in rows)
+             if p["number"] == number]
+    return found[-1] if found else None
+
+
+def classify(triage, number: str, **fields) -> tuple[dict, dict | None]:
+    publish(triage.settings, created(number, **fields))
+    assert wait_until(lambda: outbox_payload(triage, number, "ticket.classified"), 10)
+    if fields.get("urgency"):
+        assert wait_until(lambda: outbox_payload(triage, number, "ticket.prioritized"), 10)
+    return (outbox_payload(triage, number, "ticket.classified"),
+            outbox_payload(triage, number, "ticket.prioritized"))
+
+
+def test_the_next_ticket_follows_an_admins_change_of_the_matrix_and_catalog(run_service):
+    triage = run_service("triage")
+    admin = triage.headers("admin", "admin")
+    classified, prioritized = classify(triage, "SRQ-2026-900001", type="service_request",
+                                       category="Hardware", service="Server down",
+                                       urgency="low", impact="low")
+    assert (classified["category_valid"], prioritized["priority"]) == (False, 3)
+
+    stricter = {level: {"high": 1, "medium": 1, "low": 1} for level in ("high", "medium", "low")}
+    assert triage.http.put("/api/v1/priority-matrix", headers=admin,
+                           json=stricter).status_code == 200
+    assert triage.http.put("/api/v1/catalog/types/service_request", headers=admin, json={
+        "categories": ["Aplikasi", "Jaringan", "Data", "Hardware"]}).status_code == 200
+    classified, prioritized = classify(triage, "SRQ-2026-900002", type="service_request",
+                                       category="Hardware", service="Server down",
+                                       urgency="low", impact="low")
+    assert (classified["category_valid"], prioritized["priority"]) == (True, 1)
+
+    assert triage.http.delete("/api/v1/catalog/services/server-down",
+                              headers=admin).status_code == 204
+    classified, _ = classify(triage, "INC-2026-900003", category="Hardware",
+                             service="Server down")
+    assert classified["category_valid"] is False
+    assert triage.http.post("/api/v1/catalog/services", headers=admin, json={
+        "category": "Hardware", "detail": "Printer", "name": "Printer macet"}).status_code == 201
+    classified, _ = classify(triage, "INC-2026-900004", category="Hardware",
+                             service="Printer macet")
+    assert classified["category_valid"] is True
+    assert triage.http.patch("/api/v1/catalog/services/printer-macet", headers=admin,
+                             json={"category": "Data"}).status_code == 200
+    classified, _ = classify(triage, "INC-2026-900005", category="Hardware",
+                             service="Printer macet")
+    assert classified["category_valid"] is False

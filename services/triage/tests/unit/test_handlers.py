@@ -162,3 +162,46 @@ def test_a_new_matrix_decides_the_next_priorities(deliver):
         uow.commit()
     deliver(created(urgency="low", impact="low"))
     assert deliver.outbox("ticket.prioritized")[-1]["priority"] == 1
+
+
+def test_an_admin_change_of_the_matrix_decides_the_next_ticket_after_the_copy_was_made(deliver):
+    deliver(created(urgency="low", impact="low"))  # the worker's copy of the matrix is made
+    assert deliver.outbox("ticket.prioritized")[-1]["priority"] == 3
+    with deliver.make_uow() as uow:  # what PUT /priority-matrix does
+        matrix = {u: {i: 1 for i in ("high", "medium", "low")} for u in ("high", "medium", "low")}
+        uow.catalog.set_matrix(matrix, by="admin", at=T0)
+        uow.commit()
+    deliver(created("INC-2026-000002", urgency="low", impact="low"))
+    assert deliver.outbox("ticket.prioritized")[-1]["priority"] == 1
+    deliver(updated({"impact": ("low", "medium")}, at=T0 + timedelta(minutes=1)))
+    assert deliver.outbox("ticket.prioritized")[-1]["priority"] == 1
+
+
+def test_an_admin_change_of_the_catalog_decides_the_next_ticket_after_the_copy_was_made(
+        deliver):
+    deliver(created(type="service_request", category="Hardware", service="Server down"))
+    assert deliver.outbox("ticket.classified")[-1]["category_valid"] is False
+    with deliver.make_uow() as uow:  # what PUT /catalog/types/service_request does
+        uow.catalog.change_type(uow.catalog.type("service_request"),
+                                categories=["Aplikasi", "Jaringan", "Data", "Hardware"])
+        uow.commit()
+    deliver(created("INC-2026-000002", type="service_request", category="Hardware",
+                    service="Server down"))
+    assert deliver.outbox("ticket.classified")[-1]["category_valid"] is True
+    with deliver.make_uow() as uow:  # what DELETE /catalog/services/server-down does
+        uow.catalog.retire_service(uow.catalog.service("server-down"))
+        uow.commit()
+    deliver(created("INC-2026-000003", category="Hardware", service="Server down"))
+    assert deliver.outbox("ticket.classified")[-1]["category_valid"] is False
+
+
+def test_a_creation_overtaken_by_an_update_records_no_override_of_its_own(deliver):
+    deliver(updated({"urgency": (None, "high"), "impact": (None, "high")},
+                    at=T0 + timedelta(minutes=3)))
+    deliver(created(urgency="low", impact="low", priority=1, priority_reason="Walikota",
+                    recorded_by="operator1"))
+    current = classification(deliver)
+    assert (current.priority, current.override_reason) == (1, None)
+    with deliver.make_uow() as uow:
+        assert uow.classifications.overrides(NUMBER) == []
+    assert [e["event"] for e in deliver.outbox()] == ["ticket.prioritized"]  # the update's
