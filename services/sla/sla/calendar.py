@@ -23,6 +23,9 @@ MIDNIGHT = time(0)
 ONE_DAY = timedelta(days=1)
 # A search for working time gives up after this many consecutive closed days (about 10 years).
 MAX_CLOSED_DAYS = 3653
+# Local dates whose working spans a calendar remembers (a calendar lives as long as the policies
+# and closed dates it was built from: the days its clocks reach, a few years' worth at most).
+REMEMBERED_DAYS = 4096
 
 OFFICE_HOURS = {weekday: ((time(8), time(16)),) for weekday in range(5)}
 ALL_DAY = {weekday: ((MIDNIGHT, MIDNIGHT),) for weekday in range(7)}
@@ -51,10 +54,13 @@ class BusinessCalendar:
         object.__setattr__(self, "weekly_hours", _normalised_week(self.weekly_hours))
         object.__setattr__(self, "closed_dates", frozenset(self.closed_dates))
         _require_zone(self.timezone)
+        # not fields: the zone, and the working spans of the local dates already asked about
+        object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
+        object.__setattr__(self, "_spans_by_day", {})
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return self._zone
 
     def is_closed(self, day: date) -> bool:
         """True on a closed date or national holiday (working hours or not)."""
@@ -114,8 +120,16 @@ class BusinessCalendar:
                     yield s, e
             day += ONE_DAY
 
-    def _opening_hours_on(self, day: date) -> list[Span]:
+    def _opening_hours_on(self, day: date) -> tuple[Span, ...]:
         """The working spans of one local date, in UTC; empty on a closed date."""
+        spans = self._spans_by_day.get(day)
+        if spans is None:
+            if len(self._spans_by_day) >= REMEMBERED_DAYS:
+                self._spans_by_day.clear()
+            spans = self._spans_by_day[day] = tuple(self._working_spans_on(day))
+        return spans
+
+    def _working_spans_on(self, day: date) -> list[Span]:
         if self.is_closed(day):
             return []
         zone = self.zone

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from servicedesk_common.events import Envelope, UnreadableMessage, read_payload
+from marshmallow import ValidationError, missing
+
+from servicedesk_common.events import CATALOGUE_FIELDS, Envelope, UnreadableMessage
 from servicedesk_common.identity import CLIENT, STAFF
 
 from ..adapters import facts_of
@@ -29,6 +31,22 @@ from .clocks import settle
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def read(event: Envelope, *names: str) -> dict:
+    """The payload fields a handler uses, each read as the event catalogue declares it; the
+    rest is not looked at (a ticket.created carries some twenty fields, sla needs five).
+    A field of the wrong type or a missing required one makes the message unreadable."""
+    spec, data = CATALOGUE_FIELDS[event.type], {}
+    for name in names:
+        try:
+            value = spec[name].deserialize(event.payload.get(name, missing))
+        except ValidationError as exc:
+            raise UnreadableMessage(
+                f"{event.type} payload invalid: {{{name!r}: {exc.messages}}}") from None
+        if value is not missing:
+            data[name] = value
+    return data
 
 
 def parse_moment(text: str | None, *, field: str = "at") -> datetime | None:
@@ -61,7 +79,7 @@ def _record(number: str, *facts: Fact, uow, started_at: datetime | None = None) 
 def on_ticket_created(event: Envelope, *, uow) -> None:
     """The clock starts when the ticket is recorded; one an operator records (status `new`) is
     responded at that moment. A priority given at recording counts from the start."""
-    data = read_payload(event)
+    data = read(event, "number", "created_at", "priority", "service", "status", "recorded_by_role")
     start = _moment(data, event, "created_at")
     tie = event.message_id
     facts = []
@@ -77,7 +95,7 @@ def on_ticket_created(event: Envelope, *, uow) -> None:
 def on_status_changed(event: Envelope, *, uow) -> None:
     """To `new`: verified (response). To `done`: resolution. done -> in_progress: reopen. Any
     other move is staff handling the ticket, hence a response too."""
-    data = read_payload(event)
+    data = read(event, "number", "at", "from", "to")
     at, tie = _moment(data, event), event.message_id
     if data["to"] == "done":
         fact = Fact(DONE, at, tie)
@@ -92,7 +110,7 @@ def on_status_changed(event: Envelope, *, uow) -> None:
 
 def on_ticket_replied(event: Envelope, *, uow) -> None:
     """A staff reply the client sees is a response; a client's reply lifts a hold."""
-    data = read_payload(event)
+    data = read(event, "number", "at", "author_kind", "by_role", "internal")
     at, tie = _moment(data, event), event.message_id
     kind = data.get("author_kind") or ("staff" if data.get("by_role") in STAFF else "client")
     if kind == "staff" and not data.get("internal"):
@@ -102,7 +120,7 @@ def on_ticket_replied(event: Envelope, *, uow) -> None:
 
 
 def on_ticket_assigned(event: Envelope, *, uow) -> None:
-    data = read_payload(event)
+    data = read(event, "number", "at", "group", "assignee")
     at, tie = _moment(data, event), event.message_id
     _record(data["number"], Fact(RESPOND, at, tie),
             Fact(ASSIGN, at, tie, group=data.get("group"), assignee=data.get("assignee")),
@@ -110,7 +128,7 @@ def on_ticket_assigned(event: Envelope, *, uow) -> None:
 
 
 def on_escalation_reassigned(event: Envelope, *, uow) -> None:
-    data = read_payload(event)
+    data = read(event, "number", "at", "to_group", "to_assignee")
     _record(data["number"], Fact(ASSIGN, _moment(data, event), event.message_id,
                                  group=data.get("to_group"), assignee=data.get("to_assignee")),
             uow=uow)
@@ -119,7 +137,7 @@ def on_escalation_reassigned(event: Envelope, *, uow) -> None:
 def on_ticket_prioritized(event: Envelope, *, uow) -> None:
     """A priority change re-targets both clocks from the original start (the newest priority
     by its moment wins, whatever order the events came in)."""
-    data = read_payload(event)
+    data = read(event, "number", "at", "priority", "service")
     at, tie = _moment(data, event), event.message_id
     facts = [Fact(PRIORITY, at, tie, value=data.get("priority"))]
     if data.get("service"):
@@ -129,29 +147,29 @@ def on_ticket_prioritized(event: Envelope, *, uow) -> None:
 
 def on_ticket_recategorized(event: Envelope, *, uow) -> None:
     """A new service may have its own policy: re-targeted like a priority change."""
-    data = read_payload(event)
+    data = read(event, "number", "at", "to_service")
     _record(data["number"], Fact(SERVICE, _moment(data, event), event.message_id,
                                  value=data.get("to_service")), uow=uow)
 
 
 def on_hold_started(event: Envelope, *, uow) -> None:
-    data = read_payload(event)
+    data = read(event, "number", "at", "reason")
     _record(data["number"], Fact(HOLD, _moment(data, event), event.message_id,
                                  value=data.get("reason")), uow=uow)
 
 
 def on_hold_ended(event: Envelope, *, uow) -> None:
-    data = read_payload(event)
+    data = read(event, "number", "at")
     _record(data["number"], Fact(UNHOLD, _moment(data, event), event.message_id), uow=uow)
 
 
 def on_ticket_reopened(event: Envelope, *, uow) -> None:
-    data = read_payload(event)
+    data = read(event, "number", "at")
     _record(data["number"], Fact(REOPEN, _moment(data, event), event.message_id), uow=uow)
 
 
 def on_ticket_closed(event: Envelope, *, uow) -> None:
-    data = read_payload(event)
+    data = read(event, "number", "at")
     _record(data["number"], Fact(DONE, _moment(data, event), event.message_id), uow=uow)
 
 
