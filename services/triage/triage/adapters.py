@@ -57,12 +57,16 @@ class Catalog:
         """The catalog and matrix as committed, from the process's copy while it is current."""
         if self._checked is None:
             with self.session.no_autoflush:  # the handler's changes are written once, at the end
-                revision = self.session.execute(_READ_REVISION).scalar_one()
-            copy = Catalog._copy
-            if copy is None or copy.revision != revision:
-                copy = Catalog._copy = self._load(revision)
-            self._checked = copy
+                self.check(self.session.execute(_READ_REVISION).scalar_one())
         return self._checked
+
+    def check(self, revision: str) -> None:
+        """This unit of work read `revision`: use the process's copy if it was made under it."""
+        copy = Catalog._copy
+        if copy is None or copy.revision != revision:
+            with self.session.no_autoflush:
+                copy = Catalog._copy = self._load(revision)
+        self._checked = copy
 
     def _load(self, revision: str) -> CatalogCopy:
         row = self.session.get(PriorityMatrix, 1)
@@ -146,14 +150,22 @@ class Catalog:
 
 
 class Classifications:
-    def __init__(self, session):
+    def __init__(self, session, *, catalog: Catalog):
         self.session = session
+        self.catalog = catalog
 
     def get(self, number: str) -> Classification | None:
-        query = select(Classification).where(Classification.number == number)
+        """The ticket's classification, locked; the catalog's revision comes with it (one round
+        trip for both when the ticket is known)."""
+        query = select(Classification, _READ_REVISION.scalar_subquery()).where(
+            Classification.number == number)
         if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        return self.session.execute(query).scalar_one_or_none()
+            query = query.with_for_update(of=Classification)
+        row = self.session.execute(query).first()
+        if row is None:
+            return None
+        self.catalog.check(row[1])
+        return row[0]
 
     def add_new(self, classification: Classification) -> bool:
         """A ticket's first classification; False (and nothing written) when the ticket
@@ -198,4 +210,4 @@ _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 class TriageUnitOfWork(UnitOfWork):
     def _open(self) -> None:
         self.catalog = Catalog(self.session)
-        self.classifications = Classifications(self.session)
+        self.classifications = Classifications(self.session, catalog=self.catalog)
