@@ -1,9 +1,11 @@
 """Survey's unit of work and repositories: the only place that knows the tables."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
 
@@ -104,17 +106,25 @@ class Contacts:
     def get(self, number: str) -> TicketContact | None:
         return self.session.get(TicketContact, number)
 
-    def remember(self, number: str, **fields) -> TicketContact:
-        """Keep what is known; a field given as None does not erase an earlier value."""
-        contact = self.get(number)
-        if contact is None:
-            contact = TicketContact(number=number)
-            self.session.add(contact)
-        for name, value in fields.items():
-            if value is not None:
-                setattr(contact, name, value)
-        self.session.flush()
-        return contact
+    def remember(self, number: str, **fields) -> None:
+        """Keep what is known; a field given as None does not erase an earlier value. One
+        INSERT .. ON CONFLICT DO UPDATE of the fields given (a contact loaded earlier in the
+        same unit of work does not see it)."""
+        known = {name: value for name, value in fields.items() if value is not None}
+        statement = _contact_upsert(self.session.get_bind().dialect.name, tuple(known))
+        self.session.execute(statement, {"number": number, **known})
+
+
+@functools.lru_cache(maxsize=32)
+def _contact_upsert(dialect: str, names: tuple[str, ...]):
+    """The statement of `Contacts.remember` for these fields, built once."""
+    table = TicketContact.__table__
+    upsert = _UPSERT[dialect](table).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in ("number", *names)})
+    if not names:
+        return upsert.on_conflict_do_nothing(index_elements=["number"])
+    return upsert.on_conflict_do_update(
+        index_elements=["number"], set_={name: upsert.excluded[name] for name in names})
 
 
 class Mails:
@@ -122,19 +132,31 @@ class Mails:
         self.session = session
 
     def queue(self, *, key: str, kind: str, number: str | None, to: str, subject: str,
-              body: str, at: datetime) -> Mail | None:
-        """Queue a mail once per key (a redelivered cause queues nothing new)."""
-        if self.session.execute(select(Mail.id).where(Mail.key == key)).first() is not None:
-            return None
-        mail = Mail(key=key, kind=kind, number=number, to_address=to, subject=subject,
-                    body=body, status="pending", attempts=0, next_attempt_at=at, created_at=at)
-        self.session.add(mail)
-        self.session.flush()
-        return mail
+              body: str, at: datetime) -> bool:
+        """Queue a mail once per key (a redelivered cause queues nothing new): False when a
+        mail of this key was queued before. One INSERT .. ON CONFLICT DO NOTHING."""
+        queued = self.session.execute(_mail_insert(self.session.get_bind().dialect.name), {
+            "key": key, "kind": kind, "number": number, "to_address": to, "subject": subject,
+            "body": body, "status": "pending", "attempts": 0, "next_attempt_at": at,
+            "created_at": at}).first()
+        return queued is not None
 
     def of_ticket(self, number: str) -> list[Mail]:
         return list(self.session.execute(
             select(Mail).where(Mail.number == number).order_by(Mail.id)).scalars())
+
+
+@functools.lru_cache(maxsize=4)
+def _mail_insert(dialect: str):
+    table = Mail.__table__
+    return (_UPSERT[dialect](table)
+            .values({name: bindparam(name, type_=table.c[name].type) for name in (
+                "key", "kind", "number", "to_address", "subject", "body", "status",
+                "attempts", "next_attempt_at", "created_at")})
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
+
+
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class SurveyUnitOfWork(UnitOfWork):
