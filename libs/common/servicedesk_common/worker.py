@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -15,7 +16,7 @@ from .db import UnitOfWork, make_engine, session_factory
 from .events import Envelope
 from .logs import configure_logging
 from .outbox import OutboxWaker, unsent_count
-from .settings import Settings
+from .settings import Settings, env_int
 from .subscriptions import SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
@@ -138,11 +139,23 @@ class Worker:
         log.info("event=worker_stopped service=%s", self.settings.service)
 
 
+def yield_to_web(niceness: int) -> None:
+    """Run the event work at a lower CPU priority than the web processes on the same host.
+
+    After an outage a burst of tickets arrives at once. With the workers niced, the web
+    processes (recording, the operators' lists, tracking) keep their speed while the events are
+    handled with the CPU left over: priorities and SLA due times appear later, none is lost."""
+    if niceness > 0:
+        os.nice(niceness)
+        log.info("event=worker_niceness niceness=%d", os.nice(0))
+
+
 def run_worker(service: str, handlers: dict[str, EventHandler],
                uow_class: type[UnitOfWork] = UnitOfWork, *, migrations=None,
                loops: tuple = ()) -> None:
     settings = Settings.from_env(service)
     configure_logging(f"{service}-worker", settings.log_level)
+    yield_to_web(env_int("SERVICEDESK_WORKER_NICE", 0))
     if migrations is not None:
         from .migrations import upgrade
         upgrade(migrations, settings)

@@ -57,6 +57,31 @@ def test_a_worker_process_stops_cleanly_and_promptly_on_sigterm(make_settings, t
     assert not any("Traceback" in line for line in lines), "".join(lines)
 
 
+
+def test_a_worker_set_to_yield_to_the_web_runs_at_a_lower_cpu_priority(make_settings, tmp_path):
+    import triage.worker
+
+    settings = make_settings("triage")
+    upgrade(triage.worker.MIGRATIONS, settings)
+    environment = {**worker_environment(settings), "SERVICEDESK_WORKER_NICE": "7"}
+    process = subprocess.Popen([sys.executable, "-m", "triage.worker"], cwd=tmp_path,
+                               env=environment, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+    reader.start()
+    try:
+        assert wait_until(lambda: any("consumer_ready" in line for line in lines), TIMEOUT), (
+            "the worker did not get ready:\n" + "".join(lines[-20:]))
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == os.nice(0) + 7
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    reader.join(5)
+
 CRASHING_WORKER = """
 from servicedesk_common.worker import run_worker
 
