@@ -479,6 +479,7 @@ def sustained(stack: Stack, lua: Path, args) -> dict:
     load["cpu"] = procs.cpu_delta(before, procs.cpu_of(stack.names),
                                   sampler.load_ended - started)
     sampler.join(args.drain_limit + 30)
+    whole = procs.cpu_delta(before, procs.cpu_of(stack.names), time.monotonic() - started)
     at_stop = next((s for s in reversed(sampler.samples)
                     if s["t"] <= sampler.load_ended - sampler.start_time), None)
     peak_outbox = max((sum(s["outbox"].values()) for s in sampler.samples), default=None)
@@ -492,11 +493,27 @@ def sustained(stack: Stack, lua: Path, args) -> dict:
         # Tickets carried the whole way (created, classified, prioritised, SLA shown) per
         # second of load plus drain: what the stack sustains end to end.
         "end_to_end_tickets_per_s": round(load["ok"] / finished, 1) if finished else None,
+        "cpu_ms_per_ticket": cpu_per_ticket(whole, load["ok"]),
         "peak": {"outbox": peak_outbox, "queues": peak_queues, "tickets_waiting": peak_waiting},
         "drain_s": round(sampler.drained_at - sampler.load_ended, 2)
         if sampler.drained_at else None,
         "drain_limit_s": args.drain_limit, "sampler_error": sampler.error, "series": series,
     }
+
+
+def cpu_per_ticket(cpu: dict, tickets: int) -> dict | None:
+    """CPU ms the stack's processes spent per ticket over the load and its drain: the web path
+    (gateway, intake's web workers) and the event workers (consumers and relays)."""
+    if not tickets:
+        return None
+
+    def ms(names):
+        return round(1000 * sum(v["cpu_s"] for k, v in cpu.items() if k in names) / tickets, 1)
+
+    web = [k for k in cpu if k.startswith(("gateway ", "intake-web "))]
+    workers = [k for k in cpu if k.endswith("-worker")]
+    return {"web": ms(web), "workers": ms(workers), "all": ms(list(cpu)),
+            "per_worker": {k: ms([k]) for k in sorted(workers)}}
 
 
 def pipeline(stack: Stack, token: str, bodies: list[str], rate: float, args) -> dict:
@@ -792,6 +809,14 @@ def table(result: dict) -> str:
         lines += ["", f"The pipeline hop by hop ({hops['tickets']} tickets; p50 / p99 ms): "
                   + "; ".join(f"{h['stage']} {h['p50']} / {h['p99']}"
                               for h in hops["stages_ms"]) + "."]
+    per_ticket = result.get("stack", {}).get("sustained", {}).get("cpu_ms_per_ticket")
+    if per_ticket:
+        lines += ["", f"CPU per ticket over the sustained run and its drain (the stack's "
+                  f"processes, not PostgreSQL or RabbitMQ): {per_ticket['all']} ms; web path "
+                  f"(gateway, intake-web) {per_ticket['web']} ms; event workers "
+                  f"{per_ticket['workers']} ms ("
+                  + ", ".join(f"{k.removesuffix('-worker')} {v}"
+                              for k, v in per_ticket["per_worker"].items()) + ")."]
     spreads = []
     for label, cpu, prefixes in (
             ("bare Flask", result.get("ceilings", {}).get("bare_flask", {}).get("cpu"), [""]),
@@ -827,6 +852,8 @@ def write_doc(result: dict, path: Path) -> None:
         f"load average {c['loadavg_start'][0]:g} at the start and {c['loadavg_end'][0]:g} at "
         f"the end; {c['mode']}; {c['connections']} connections, {c['seconds']:g} s per intake "
         f"phase, {c['sustained_seconds']:g} s sustained."
+        + (f" Settings: {', '.join(f'`{k}={v}`' for k, v in c['settings'].items())}."
+           if c.get("settings") else "")
         + (f" **{c['note'].capitalize()}.**" if c.get("note") else ""),
         "",
         table(result),
@@ -863,6 +890,9 @@ def parse(argv):
     parser.add_argument("--amqp", default=os.environ.get("SERVICEDESK_AMQP_URL", DEFAULT_AMQP))
     parser.add_argument("--skip", default="",
                         help="comma-separated: ceilings,stack,sla,kb")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a SERVICEDESK_* setting for the stack (repeatable), e.g. "
+                             "SERVICEDESK_WORKER_NICE=10; recorded with the results")
     parser.add_argument("--note", default="", help="recorded with the results, e.g. 'quiet'")
     parser.add_argument("--write-doc", action="store_true",
                         help="put the table into docs/PERFORMANCE.md")
@@ -886,6 +916,8 @@ def main(argv=None) -> int:
     databases = Databases(args.database_server)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEDESK_")}
     env.update({"PYTHONUNBUFFERED": "1", "SERVICEDESK_AMQP_URL": args.amqp})
+    settings = dict(item.split("=", 1) for item in args.env)
+    env.update(settings)
     for name in ("web_workers", "web_threads"):
         if getattr(args, name) is not None:
             env[f"SERVICEDESK_{name.upper()}"] = str(getattr(args, name))
@@ -901,6 +933,7 @@ def main(argv=None) -> int:
         "commit": {"sha": sha, "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
                    "subject": git("log", "-1", "--format=%s")},
         "conditions": {"mode": "quick" if args.quick else "full", "note": args.note,
+                       "settings": settings,
                        "started": stamp, "loadavg_start": procs.loadavg(),
                        "connections": args.connections, "seconds": args.seconds,
                        "warmup_seconds": args.warmup, "sustained_seconds": args.sustained,
