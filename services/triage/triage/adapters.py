@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 from uuid import uuid4
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
@@ -23,6 +23,15 @@ from .models import (
 
 _REVISION = CatalogRevision.__table__
 _READ_REVISION = select(_REVISION.c.revision).where(_REVISION.c.id == 1)
+# Built once: each message only binds its values.
+_CLASSIFICATIONS = Classification.__table__
+_COLUMNS = [column for column in _CLASSIFICATIONS.columns if column.key != "id"]
+_GET = select(Classification, _READ_REVISION.scalar_subquery()).where(
+    Classification.number == bindparam("number"))
+_GET_LOCKED = _GET.with_for_update(of=Classification)
+_ADD_NEW = {dialect: insert(_CLASSIFICATIONS).on_conflict_do_nothing(index_elements=["number"])
+            .returning(_CLASSIFICATIONS.c.id)
+            for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
 
 
 @dataclass(frozen=True)
@@ -157,11 +166,8 @@ class Classifications:
     def get(self, number: str) -> Classification | None:
         """The ticket's classification, locked; the catalog's revision comes with it (one round
         trip for both when the ticket is known)."""
-        query = select(Classification, _READ_REVISION.scalar_subquery()).where(
-            Classification.number == number)
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(of=Classification)
-        row = self.session.execute(query).first()
+        locked = self.session.get_bind().dialect.name == "postgresql"
+        row = self.session.execute(_GET_LOCKED if locked else _GET, {"number": number}).first()
         if row is None:
             return None
         self.catalog.check(row[1])
@@ -170,18 +176,14 @@ class Classifications:
     def add_new(self, classification: Classification) -> bool:
         """A ticket's first classification; False (and nothing written) when the ticket
         already has one. One INSERT .. ON CONFLICT DO NOTHING, not a SELECT and an INSERT."""
-        dialect = self.session.get_bind().dialect.name
-        if dialect not in _UPSERT:
+        statement = _ADD_NEW.get(self.session.get_bind().dialect.name)
+        if statement is None:
             if self.get(classification.number) is not None:
                 return False
             self.add(classification)
             return True
         values = {column.key: getattr(classification, column.key) for column in _COLUMNS}
-        inserted = self.session.execute(
-            _UPSERT[dialect](_CLASSIFICATIONS).values(values)
-            .on_conflict_do_nothing(index_elements=["number"])
-            .returning(_CLASSIFICATIONS.c.id)).first()
-        return inserted is not None
+        return self.session.execute(statement, values).first() is not None
 
     def add(self, classification: Classification) -> None:
         """Written with the rest of the unit of work (one INSERT of its final state)."""
@@ -200,11 +202,6 @@ class Classifications:
     def overrides(self, number: str) -> list[PriorityOverride]:
         return list(self.session.execute(select(PriorityOverride).where(
             PriorityOverride.number == number).order_by(PriorityOverride.id)).scalars())
-
-
-_CLASSIFICATIONS = Classification.__table__
-_COLUMNS = [column for column in _CLASSIFICATIONS.columns if column.key != "id"]
-_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class TriageUnitOfWork(UnitOfWork):
