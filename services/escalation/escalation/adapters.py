@@ -240,17 +240,26 @@ class Notifications:
 
     def add(self, *, recipient: str, kind: str, message: str, at: datetime,
             number: str | None = None, escalation_id: int | None = None,
-            dedupe_key: str | None = None) -> Notification | None:
-        """None when this person was already told about this event."""
-        if dedupe_key is not None and self.session.execute(select(Notification.id).where(
-                Notification.recipient == recipient,
-                Notification.dedupe_key == dedupe_key)).first() is not None:
-            return None
-        notification = Notification(recipient=recipient, kind=kind, message=message,
-                                    number=number, escalation_id=escalation_id,
-                                    dedupe_key=dedupe_key, created_at=at)
-        self.session.add(notification)
-        return notification
+            dedupe_key: str | None = None) -> None:
+        """One with a `dedupe_key` (the event it answers) is added once per person."""
+        if dedupe_key is not None:
+            self.add_each([recipient], kind=kind, message=message, at=at, number=number,
+                          escalation_id=escalation_id, dedupe_key=dedupe_key)
+            return
+        self.session.add(Notification(recipient=recipient, kind=kind, message=message,
+                                      number=number, escalation_id=escalation_id,
+                                      created_at=at))
+
+    def add_each(self, recipients: list[str], *, kind: str, message: str, at: datetime,
+                 dedupe_key: str, number: str | None = None,
+                 escalation_id: int | None = None) -> None:
+        """The same notification to each recipient, each told once per `dedupe_key`: one
+        INSERT .. ON CONFLICT DO NOTHING for them all (whoever was told already is skipped)."""
+        if recipients:
+            self.session.execute(_notification_insert(self.session.get_bind().dialect.name), [
+                {"recipient": recipient, "kind": kind, "message": message, "number": number,
+                 "escalation_id": escalation_id, "dedupe_key": dedupe_key, "created_at": at}
+                for recipient in recipients])
 
     def for_user(self, username: str, *, unread: bool, page: int, per_page: int
                  ) -> tuple[list[Notification], int, int]:
@@ -275,6 +284,16 @@ class Notifications:
         return self.session.execute(update(Notification).where(
             Notification.recipient == username, Notification.read_at.is_(None))
             .values(read_at=at)).rowcount
+
+
+@functools.lru_cache(maxsize=4)
+def _notification_insert(dialect: str):
+    table = Notification.__table__
+    columns = ("recipient", "kind", "message", "number", "escalation_id", "dedupe_key",
+               "created_at")
+    return (_UPSERT[dialect](table)
+            .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+            .on_conflict_do_nothing(index_elements=["recipient", "dedupe_key"]))
 
 
 class EscalationUnitOfWork(UnitOfWork):

@@ -161,11 +161,10 @@ def on_sla_alert(event: Envelope, *, uow) -> None:
     text = domain.message(kind, number=ticket.number, group=escalation.group_code,
                           target=target, due_at=due_at)
     members = [member.username for member in uow.groups.members(escalation.group_code)]
-    moment = now()
-    for recipient in domain.sla_recipients(members, list(uow.config.supervisors)):
-        uow.notifications.add(recipient=recipient, kind=kind, number=ticket.number,
-                              escalation_id=escalation.id, message=text, at=moment,
-                              dedupe_key=f"{kind}:{ticket.number}:{target}:{due_at}")
+    uow.notifications.add_each(domain.sla_recipients(members, list(uow.config.supervisors)),
+                               kind=kind, number=ticket.number, escalation_id=escalation.id,
+                               message=text, at=now(),
+                               dedupe_key=f"{kind}:{ticket.number}:{target}:{due_at}")
 
 
 EVENT_HANDLERS = {
