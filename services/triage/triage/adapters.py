@@ -61,6 +61,7 @@ class Catalog:
     def __init__(self, session):
         self.session = session
         self._checked: CatalogCopy | None = None  # the copy this unit of work checked
+        self._changing = False  # an admin write in this (uncommitted) unit of work
 
     def current(self) -> CatalogCopy:
         """The catalog and matrix as committed, from the process's copy while it is current."""
@@ -73,8 +74,9 @@ class Catalog:
         """This unit of work read `revision`: use the process's copy if it was made under it."""
         copy = Catalog._copy
         if copy is None or copy.revision != revision:
-            with self.session.no_autoflush:
-                copy = Catalog._copy = self._load(revision)
+            copy = self._load(revision)
+            if not self._changing:  # never share what may yet be rolled back
+                Catalog._copy = copy
         self._checked = copy
 
     def _load(self, revision: str) -> CatalogCopy:
@@ -88,7 +90,7 @@ class Catalog:
         """Every admin write: a new revision, committed (or rolled back) with the change."""
         self.session.execute(update(_REVISION).where(_REVISION.c.id == 1)
                              .values(revision=uuid4().hex))
-        self._checked = None
+        self._checked, self._changing = None, True
 
     def services(self, *, include_inactive: bool = False) -> list[CatalogService]:
         query = select(CatalogService).order_by(CatalogService.position, CatalogService.id)
