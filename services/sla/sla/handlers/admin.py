@@ -83,6 +83,8 @@ def recompute_calendar(name: str, *, uow) -> int:
     commits the change of the calendar, the new due times and their sla.updated events)."""
     rows = uow.clocks.open_on_calendar(name)
     moment = now()
-    for row in rows:
-        settle(row, facts_of(row), uow=uow, at=moment)
+    with uow.session.no_autoflush:  # the clocks' updates go as one batch at commit
+        events = [event for row in rows
+                  for event in settle(row, facts_of(row), uow=uow, at=moment)]
+    uow.outbox.add_many(events)
     return len(rows)

@@ -1,5 +1,5 @@
-"""The one way a clock is brought up to date: store its facts, rebuild it, announce what
-changed (the caller commits)."""
+"""The one way a clock is brought up to date: store its facts, rebuild it, say what changed
+(the events for the caller to write to the outbox; the caller commits)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,17 +28,17 @@ def public(row: ClockRow) -> dict:
 
 
 def settle(row: ClockRow, facts: list[Fact], *, uow, at: datetime,
-           repolicy: bool = False) -> None:
-    """Store the facts, rebuild the clock and announce what changed. A clock whose ticket.created
-    has not arrived keeps its facts and waits. `repolicy` looks the policy up again even if the
-    priority and service did not change."""
+           repolicy: bool = False) -> list[Event]:
+    """Store the facts, rebuild the clock and return the events announcing what changed. A
+    clock whose ticket.created has not arrived keeps its facts and waits. `repolicy` looks the
+    policy up again even if the priority and service did not change."""
     row.facts = [fact.as_json() for fact in facts]
     assignment = latest(facts, ASSIGN)
     before = public(row)
     if assignment is not None:
         row.group, row.assignee = assignment.group, assignment.assignee
     if row.started_at is None:
-        return
+        return []
     old = snapshot_of(row)
     priority_fact, service_fact = latest(facts, PRIORITY), latest(facts, SERVICE)
     priority = None if priority_fact is None else priority_fact.value
@@ -51,7 +51,7 @@ def settle(row: ClockRow, facts: list[Fact], *, uow, at: datetime,
     row.priority, row.service = priority, service
     clock = replay(row.started_at, uow.calendars.get(row.calendar),
                    Targets(row.response_seconds, row.resolution_seconds), facts)
-    uow.outbox.add_many(_conclude(row, old, Snapshot.of(clock), before, at=at))
+    return _conclude(row, old, Snapshot.of(clock), before, at=at)
 
 
 def check(row: ClockRow, *, at: datetime) -> list[Event]:

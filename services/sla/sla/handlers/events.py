@@ -73,7 +73,7 @@ def _record(number: str, *facts: Fact, uow, started_at: datetime | None = None) 
     known = facts_of(row)
     for fact in facts:
         known = added(known, fact)
-    settle(row, known, uow=uow, at=now())
+    uow.outbox.add_many(settle(row, known, uow=uow, at=now()))
 
 
 def on_ticket_created(event: Envelope, *, uow) -> None:
