@@ -62,7 +62,8 @@ def capture(args) -> int:
                 "causation_id, producer, occurred_at, payload FROM outbox ORDER BY id").fetchall()
             events += [{"message_id": str(r[0]), "type": r[1], "version": r[2],
                         "aggregate_id": r[3], "correlation_id": r[4], "causation_id": r[5],
-                        "producer": r[6], "occurred_at": r[7] if isinstance(r[7], str) else r[7].isoformat(), "payload": r[8]}
+                        "producer": r[6], "payload": r[8],
+                        "occurred_at": r[7] if isinstance(r[7], str) else r[7].isoformat()}
                        for r in rows]
     finally:
         stack.stop()
@@ -126,14 +127,14 @@ SEEDS = {"intake": seed_intake}
 
 
 def replay_service(service: str, events: list[dict], args) -> dict:
+    import run
+
     from servicedesk_common.db import make_engine, session_factory
     from servicedesk_common.events import Envelope
     from servicedesk_common.migrations import upgrade
     from servicedesk_common.settings import Settings
     from servicedesk_common.subscriptions import SUBSCRIPTIONS
     from servicedesk_common.worker import once_per_message
-
-    import run
 
     worker = importlib.import_module(f"{service}.worker")
     wanted = set(SUBSCRIPTIONS[service]) & set(worker.HANDLERS)

@@ -14,10 +14,14 @@ from .models import Reply
 
 SLA_FIELDS = ("policy", "calendar", "response_due_at", "resolution_due_at", "responded_at",
               "response_met", "resolution_met", "state")
+# the columns a handler reads or compares, when it needs neither replies nor a status move
+SLA_COLUMNS = ("sla", "sla_state", "versions")
+REASSIGNED_COLUMNS = ("escalations", "versions", "group", "assignee")
 
 
 def _ticket(uow, payload):
-    return uow.tickets.get_for_update(payload["number"])
+    """The whole ticket (its replies load only when a handler adds one)."""
+    return uow.tickets.get_for_update(payload["number"], collections=False)
 
 
 def _parse(moment: str | None) -> datetime:
@@ -26,7 +30,7 @@ def _parse(moment: str | None) -> datetime:
 
 def on_sla_event(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = _ticket(uow, payload)
+    ticket = uow.tickets.fields_for_update(payload["number"], SLA_COLUMNS)
     if ticket is None or not _newer(ticket, "sla", event):
         return
     ticket.sla = {name: payload.get(name) for name in SLA_FIELDS}
@@ -75,7 +79,7 @@ def on_escalation_resolved(event: Envelope, *, uow) -> None:
 
 def on_escalation_reassigned(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = _ticket(uow, payload)
+    ticket = uow.tickets.fields_for_update(payload["number"], REASSIGNED_COLUMNS)
     if ticket is None:
         return
     kind = payload.get("kind") or "reassigned"
@@ -127,7 +131,7 @@ def on_survey_submitted(event: Envelope, *, uow) -> None:
 
 def on_article_used(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = _ticket(uow, payload)
+    ticket = uow.tickets.fields_for_update(payload["number"], ())
     if ticket is None:
         return
     used = payload.get("article_id") or payload.get("similar_ticket")

@@ -42,7 +42,7 @@ def _uploads(max_bytes: int) -> list[handlers.Upload]:
 
 @blp.route("/<string:number>/attachments")
 class Attachments(MethodView):
-    @blp.arguments(OptionalTokenArgs, location="query", unknown=RAISE)
+    @blp.arguments(OptionalTokenArgs(), location="query", unknown=RAISE)
     @blp.response(201, AttachmentOut(many=True))
     @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
         "type": "object", "properties": {"file": {"type": "array", "items": {
@@ -66,7 +66,7 @@ class Attachments(MethodView):
 
 @blp.route("/<string:number>/attachments/<int:attachment_id>")
 class AttachmentFile(MethodView):
-    @blp.arguments(OptionalTokenArgs, location="query", unknown=RAISE)
+    @blp.arguments(OptionalTokenArgs(), location="query", unknown=RAISE)
     @blp.response(200, description="the file, as an attachment")
     def get(self, args, number, attachment_id):
         """Download a file (staff; the owner; a guest with ?token=)."""

@@ -94,7 +94,7 @@ def ticket_kpi(created: list, first_in_progress: dict, closed: list) -> dict:
 @blp.route("/kpi")
 class TicketKpi(MethodView):
     @require(SUPERVISOR, ADMIN)
-    @blp.arguments(PeriodArgs, location="query")
+    @blp.arguments(PeriodArgs(), location="query")
     def get(self, args):
         """Recording, initial diagnosis, resolution and closure of the period's tickets."""
         start, end = bounds(args["start"], args["end"])

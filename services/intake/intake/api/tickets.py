@@ -34,7 +34,7 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="
 
 @blp.route("")
 class TicketCollection(MethodView):
-    @blp.arguments(TicketCreate)
+    @blp.arguments(TicketCreate())
     @blp.response(201, TicketCreated)
     def post(self, data):
         """Report a ticket (a guest gives guest_email; a logged-in client is its owner) or
@@ -49,7 +49,7 @@ class TicketCollection(MethodView):
         return {**view, "tracking_token": token,
                 "tracking_url": f"/lacak?number={created.ticket.number}&token={token}"}
 
-    @blp.arguments(TicketListArgs, location="query", unknown=RAISE)
+    @blp.arguments(TicketListArgs(), location="query", unknown=RAISE)
     @blp.response(200, TicketPage)
     def get(self, args):
         """Staff list every ticket, a client their own; newest first."""
@@ -99,7 +99,7 @@ class TicketItem(MethodView):
             ticket, _ = ticket_for(uow, number)
             return ticket_view(ticket, staff=identity.is_staff)
 
-    @blp.arguments(TicketPatch)
+    @blp.arguments(TicketPatch())
     @blp.response(200, TicketOut)
     def patch(self, data, number):
         """Verify, categorise, prioritise, edit or move the status (operator, supervisor).
@@ -116,7 +116,7 @@ class TicketItem(MethodView):
 
 @blp.route("/<string:number>/replies")
 class Replies(MethodView):
-    @blp.arguments(ReplyIn)
+    @blp.arguments(ReplyIn())
     @blp.response(201, ReplyOut)
     def post(self, data, number):
         """A public reply, or an internal note (staff only). A client's reply lifts a hold."""
@@ -131,7 +131,7 @@ class Replies(MethodView):
 
 @blp.route("/<string:number>/close")
 class Close(MethodView):
-    @blp.arguments(CloseIn)
+    @blp.arguments(CloseIn())
     @blp.response(200, TicketOut)
     def post(self, data, number):
         """Close: status done, with the resolution the client is told; the survey follows."""
@@ -146,7 +146,7 @@ class Close(MethodView):
 
 @blp.route("/<string:number>/reopen")
 class Reopen(MethodView):
-    @blp.arguments(ReopenIn)
+    @blp.arguments(ReopenIn())
     @blp.response(200, TicketOut)
     def post(self, data, number):
         """Reopen a done ticket (operator, supervisor; its owner within the reopen window)."""
@@ -162,7 +162,7 @@ class Reopen(MethodView):
 
 @blp.route("/<string:number>/hold")
 class Hold(MethodView):
-    @blp.arguments(HoldIn)
+    @blp.arguments(HoldIn())
     @blp.response(200, TicketOut)
     def post(self, data, number):
         """Put an in-progress ticket on hold (waiting_client, waiting_vendor): the resolution

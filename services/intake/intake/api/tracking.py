@@ -27,7 +27,7 @@ def tracked(uow, number: str, token: str, *, for_update: bool = False):
 
 @blp.route("/<string:number>")
 class Track(MethodView):
-    @blp.arguments(TokenArgs, location="query", unknown=RAISE)
+    @blp.arguments(TokenArgs(), location="query", unknown=RAISE)
     @blp.response(200, PublicTicketOut)
     def get(self, args, number):
         """Status, priority, public replies and due times of a ticket."""
@@ -37,8 +37,8 @@ class Track(MethodView):
 
 @blp.route("/<string:number>/replies")
 class TrackReplies(MethodView):
-    @blp.arguments(TokenArgs, location="query", unknown=RAISE)
-    @blp.arguments(TrackReplyIn)
+    @blp.arguments(TokenArgs(), location="query", unknown=RAISE)
+    @blp.arguments(TrackReplyIn())
     @blp.response(201, PublicReplyOut)
     def post(self, args, data, number):
         """The client's reply; it lifts a hold."""

@@ -5,10 +5,14 @@ from servicedesk_common.events import Envelope, read_payload
 
 from .base import _apply, _newer
 
+# what each handler reads or compares; whatever it sets is written when the unit of work commits
+CLASSIFIED = ("type", "category", "service", "classification", "versions")
+PRIORITIZED = ("urgency", "impact", "priority", "priority_reason", "versions")
+
 
 def on_ticket_classified(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_for_update(payload["number"])
+    ticket = uow.tickets.fields_for_update(payload["number"], CLASSIFIED)
     if ticket is None:
         return
     _classification_block(ticket, payload)
@@ -21,7 +25,7 @@ def on_ticket_classified(event: Envelope, *, uow) -> None:
 
 def on_ticket_recategorized(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_for_update(payload["number"])
+    ticket = uow.tickets.fields_for_update(payload["number"], CLASSIFIED)
     if ticket is None:
         return
     _classification_block(ticket, payload)
@@ -47,7 +51,7 @@ def _classification_block(ticket, payload: dict) -> None:
 
 def on_ticket_prioritized(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
-    ticket = uow.tickets.get_for_update(payload["number"])
+    ticket = uow.tickets.fields_for_update(payload["number"], PRIORITIZED)
     if ticket is None or not _newer(ticket, "priority", event):
         return
     _apply(ticket, {"urgency": payload.get("urgency"), "impact": payload.get("impact"),

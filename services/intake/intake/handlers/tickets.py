@@ -46,6 +46,8 @@ def create_ticket(data: dict, *, by: Identity | None, uow, catalog: dict | None)
         raise Invalid("Some fields are not valid: " + ", ".join(sorted(errors)) + ".",
                       details=errors)
     moment = now()
+    # the number first, before anything else is written: on PostgreSQL it is taken and
+    # committed on its own (concurrent creations do not queue; a failure leaves a gap)
     sequence = uow.tickets.next_sequence(
         domain.sequence_key(data["type"], domain.jakarta_year(moment)))
     token = domain.new_tracking_token()

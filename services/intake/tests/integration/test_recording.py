@@ -84,6 +84,38 @@ def test_numbers_stay_unique_under_concurrent_creation(desk):
     assert sorted(int(n[-6:]) for n in numbers) == list(range(1, 31))
 
 
+def test_a_creation_still_open_does_not_hold_up_the_next_number(desk):
+    """The number is taken and committed on its own: a creation whose transaction is still
+    open (slow, or about to fail) does not make the next creation wait for the counter. The
+    number it took stays taken: a creation that fails leaves a gap."""
+    from intake.handlers import create_ticket
+
+    first = int(desk.create()["number"][-6:])
+    with desk.harness.uow() as slow:
+        held = create_ticket({"type": "incident", "title": "Server down", "body": "Mati",
+                              "category": "Hardware", "guest_email": "a@example.com"},
+                             by=None, uow=slow, catalog=None)
+        slow.session.flush()  # its ticket and outbox row written, its transaction open
+        answers = []
+
+        def create():
+            answers.append(desk.harness.app.test_client().post("/api/v1/tickets", json={
+                "title": "Internet mati", "body": "Tidak tersambung", "category": "Jaringan",
+                "guest_email": "b@example.com"}))
+
+        other = threading.Thread(target=create)
+        other.start()
+        other.join(timeout=10)
+        assert not other.is_alive(), "the second creation waited for the first one's commit"
+        assert answers[0].status_code == 201, answers[0].json
+        assert int(held.ticket.number[-6:]) == first + 1
+        assert int(answers[0].json["number"][-6:]) == first + 2
+    # the slow one never committed: its number is a gap, the next creation goes on after it
+    assert desk.http.get(f"/api/v1/tickets/{held.ticket.number}",
+                         headers=desk.operator).status_code == 404
+    assert int(desk.create()["number"][-6:]) == first + 3
+
+
 VALID = {"title": "Internet mati", "body": "Tidak tersambung", "category": "Jaringan",
          "guest_email": "warga@example.com"}
 
