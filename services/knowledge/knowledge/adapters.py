@@ -10,15 +10,19 @@ from servicedesk_common.db import UnitOfWork
 
 from . import domain
 from .models import Article, ArticleVersion, KnownTicket, SynonymList, Usage
-from .search import Search, search_fields
+from .search import Query, Search, search_fields
 from .search.postgres import DEFAULT_BUDGET
 
 ARTICLE_TABLE, TICKET_TABLE = "kb_articles", "kb_tickets"
-SHOWN = [getattr(Article, name) for name in (
+# what search results show (as plain rows, loaded by the ranking statement itself)
+SHOWN = [Article.__table__.c[name] for name in (
     "id", "slug", "title", "category", "service", "symptoms", "solution", "keywords", "status",
     "version", "helpful_yes", "helpful_no", "published_at", "updated_at", "source_ticket",
     "created_by", "created_at", "updated_by")]
-SHOWN_BY_IDS = select(*SHOWN).where(Article.id.in_(bindparam("ids", expanding=True)))
+SIMILAR_SHOWN = [KnownTicket.__table__.c[name] for name in (
+    "number", "title", "category", "service", "solution", "closed_at")]
+TICKET_TEXT = select(KnownTicket.title, KnownTicket.body).where(
+    KnownTicket.number == bindparam("number"))
 SYNONYM_GROUPS = select(SynonymList.groups).where(SynonymList.id == 1)
 
 
@@ -32,13 +36,6 @@ class Articles:
 
     def get_for_update(self, article_id: int) -> Article | None:
         return self.session.get(Article, article_id, with_for_update=True)
-
-    def by_ids(self, ids) -> dict[int, Article]:
-        """For showing search results: the shown columns as plain rows (no ORM objects)."""
-        if not ids:
-            return {}
-        rows = self.session.execute(SHOWN_BY_IDS, {"ids": list(ids)}).all()
-        return {row.id: row for row in rows}
 
     def from_ticket(self, number: str) -> Article | None:
         """The article already drafted from this ticket (not archived), if any."""
@@ -93,12 +90,16 @@ class Articles:
 
     def ranked(self, q: str, synonyms, *, filters: dict, page: int, per_page: int
                ) -> tuple[list[tuple[Article, float]], int]:
-        query = self.search.query(q, synonyms)
-        hits, total = self.search.ranked(query, table=ARTICLE_TABLE, key="id", tiebreak="slug",
-                                         filters=filters, limit=per_page,
-                                         offset=(page - 1) * per_page)
-        found = self.by_ids([key for key, _ in hits])
-        return [(found[int(key)], score) for key, score in hits if int(key) in found], total
+        return self.found(self.search.query(q, synonyms), filters=filters, page=page,
+                          per_page=per_page)
+
+    def found(self, query: Query, *, filters: dict, page: int, per_page: int
+              ) -> tuple[list[tuple[Article, float]], int]:
+        """One page of the articles ``query`` finds, best first: their shown columns as plain
+        rows (no ORM objects), with their scores; and how many were found."""
+        return self.search.ranked(query, table=ARTICLE_TABLE, key="id", tiebreak="slug",
+                                  filters=filters, limit=per_page, offset=(page - 1) * per_page,
+                                  shown=SHOWN)
 
     def count_feedback(self, article_id: int, *, helpful: bool) -> tuple[int, int] | None:
         """One atomic increment (no lost votes between concurrent readers); the new counts."""
@@ -158,17 +159,17 @@ class Tickets:
                                symptoms=ticket.body, solution=ticket.solution)
         self.search.index(TICKET_TABLE, ticket.number, ticket, fields)
 
-    def similar_solved(self, text: str, synonyms, *, exclude=(), limit: int = 5
+    def text_of(self, number: str):
+        """The ticket's title and body (a plain row), None when it is not known."""
+        return self.session.execute(TICKET_TEXT, {"number": number}).first()
+
+    def similar_solved(self, query: Query, *, exclude=(), limit: int = 5
                        ) -> list[tuple[KnownTicket, float]]:
-        query = self.search.query(text, synonyms)
+        """The solved tickets ``query`` finds, best first: their shown columns as plain rows."""
         hits, _ = self.search.ranked(query, table=TICKET_TABLE, key="number",
                                      tiebreak="number", filters={"status": "solved"},
-                                     exclude=list(exclude), limit=limit)
-        if not hits:
-            return []
-        rows = {t.number: t for t in self.session.execute(select(KnownTicket).where(
-            KnownTicket.number.in_([key for key, _ in hits]))).scalars()}
-        return [(rows[key], score) for key, score in hits if key in rows]
+                                     exclude=list(exclude), limit=limit, shown=SIMILAR_SHOWN)
+        return hits
 
 
 class Usages:
@@ -225,6 +226,11 @@ class Synonyms:
 
 class KnowledgeUnitOfWork(UnitOfWork):
     search_candidates = DEFAULT_BUDGET  # the API sets SERVICEDESK_KB_SEARCH_CANDIDATES
+
+    def suggestion_query(self, text: str, synonyms) -> Query:
+        """The query of a suggestion: normalised once, its typos and rarity looked up for the
+        articles and the solved tickets at once."""
+        return self.search.query(text, synonyms, tables=(ARTICLE_TABLE, TICKET_TABLE))
 
     def _open(self) -> None:
         self.search = Search(self.session, budget=self.search_candidates)

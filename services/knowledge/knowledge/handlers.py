@@ -224,5 +224,6 @@ def mark_used(number: str, *, article_id: int | None, similar_ticket: str | None
     return usage, True
 
 
-def ticket_text(ticket: KnownTicket) -> str:
+def ticket_text(ticket) -> str:
+    """What a ticket says, as suggestions for it search: its title and body."""
     return f"{ticket.title or ''}\n{ticket.body or ''}"

@@ -33,15 +33,16 @@ def suggestions(uow, *, ticket: str | None, query: str | None, limit: int) -> di
     synonyms = uow.synonyms.groups()
     used = []
     if ticket is not None:
-        known = uow.tickets.get(ticket)
+        known = uow.tickets.text_of(ticket)
         if known is None:
             raise NotFound(f"Ticket {ticket} is not known to the knowledge base yet; "
                            "try again in a moment.")
         query = handlers.ticket_text(known)
         used = uow.usages.for_ticket(ticket)
-    articles, _ = uow.articles.ranked(query, synonyms, filters={"status": domain.PUBLISHED},
-                                      page=1, per_page=limit)
-    similar = uow.tickets.similar_solved(query, synonyms, limit=limit,
+    searched = uow.suggestion_query(query, synonyms)  # once for the articles and the tickets
+    articles, _ = uow.articles.found(searched, filters={"status": domain.PUBLISHED}, page=1,
+                                     per_page=limit)
+    similar = uow.tickets.similar_solved(searched, limit=limit,
                                          exclude=[ticket] if ticket else [])
     return {
         "ticket": ticket, "text": query,

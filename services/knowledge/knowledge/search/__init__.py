@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from sqlalchemy import Column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,22 +26,43 @@ class Search:
         self.budget = budget  # PostgreSQL: candidate rows scored per search
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.backend = postgres if self.postgres else sqlite
+        self._rarity: dict[tuple[Query, str], postgres.Rarity] = {}  # PostgreSQL, this session
 
-    def query(self, raw: str, synonym_groups: Iterable[Iterable[str]]) -> Query:
-        """Tokens and concepts of ``raw``; on SQLite with its typos already (PostgreSQL looks
-        them up with the rarity of each concept, in one round trip, when it searches)."""
+    def query(self, raw: str, synonym_groups: Iterable[Iterable[str]], *,
+              tables: Sequence[str] = ()) -> Query:
+        """Tokens and concepts of ``raw`` with their typos. On PostgreSQL, the typos and the
+        rarity of each concept in each of ``tables`` in one round trip (kept for ``ranked``);
+        without ``tables``, ``ranked`` looks them up for its table."""
         parsed = parse(raw, synonym_groups)
-        if parsed.empty or self.postgres:
+        if parsed.empty:
             return parsed
-        return with_typos(parsed, sqlite.typo_candidates(self.session, parsed))
+        if not self.postgres:
+            return with_typos(parsed, sqlite.typo_candidates(self.session, parsed))
+        if not tables:
+            return parsed
+        query, rarities = postgres.lookup(self.session, parsed, tables)
+        self._rarity.update({(query, table): rarity for table, rarity in rarities.items()})
+        return query
 
     def ranked(self, query: Query, *, table: str, key: str, tiebreak: str,
                filters: Mapping[str, object], exclude: Sequence = (), limit: int = 20,
-               offset: int = 0) -> tuple[list[tuple[object, float]], int]:
-        extra = {"budget": self.budget} if self.postgres else {}
-        return self.backend.ranked(self.session, query, table=table, key=key, tiebreak=tiebreak,
-                                   filters=filters, exclude=exclude, limit=limit, offset=offset,
-                                   **extra)
+               offset: int = 0, shown: Sequence[Column] = ()) -> tuple[list[tuple], int]:
+        """``[(row, score)]`` best first, the row with ``key`` and the ``shown`` columns of
+        ``table``; and how many rows were found."""
+        if query.empty:
+            return [], 0
+        if not self.postgres:
+            return sqlite.ranked(self.session, query, table=table, key=key, tiebreak=tiebreak,
+                                 filters=filters, exclude=exclude, limit=limit, offset=offset,
+                                 shown=shown)
+        rarity = self._rarity.get((query, table))
+        if rarity is None:
+            query, rarities = postgres.lookup(self.session, query, [table])
+            rarity = rarities[table]
+        return postgres.ranked(self.session, query, rarity, table=table, key=key,
+                               tiebreak=tiebreak, filters=filters, exclude=exclude,
+                               limit=limit, offset=offset, budget=self.budget,
+                               shown=[column.name for column in shown])
 
     def index(self, table: str, key, row, fields: Mapping[str, str]) -> None:
         """Set the row's search columns, learn its words; on SQLite refresh its FTS5 entry.

@@ -16,6 +16,7 @@ seed articles) every matching row is a candidate and the result is the reference
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -55,21 +56,25 @@ LOOKUP = f"""
             SELECT word FROM kb_words WHERE word %% u.token AND left(word, 1) = left(u.token, 1)
             ORDER BY word <-> u.token LIMIT 20) w
     )
-    SELECT w.i, w.token, w.alt, min(coalesce(s.df, 0)) AS df,
+    SELECT c.corpus, w.i, w.token, w.alt, min(coalesce(s.df, 0)) AS df,
            min(coalesce(s.head_df, 0)) AS head_df
     FROM wanted w
     CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w.alt))) AS l(lexeme)
-    LEFT JOIN kb_lexemes s ON s.corpus = %(corpus)s AND s.lexeme = l.lexeme
-    GROUP BY w.i, w.token, w.alt
+    CROSS JOIN unnest(CAST(%(corpora)s AS text[])) AS c(corpus)
+    LEFT JOIN kb_lexemes s ON s.corpus = c.corpus AND s.lexeme = l.lexeme
+    GROUP BY c.corpus, w.i, w.token, w.alt
     UNION ALL
-    SELECT -1, NULL, '', coalesce((SELECT df FROM kb_lexemes
-                                   WHERE corpus = %(corpus)s AND lexeme = ''), 0), 0
+    SELECT c.corpus, -1, NULL, '', coalesce((SELECT df FROM kb_lexemes k
+                                             WHERE k.corpus = c.corpus AND k.lexeme = ''), 0), 0
+    FROM unnest(CAST(%(corpora)s AS text[])) AS c(corpus)
 """
 
 
-def lookup(session, query: Query, corpus: str) -> tuple[Query, Rarity]:
-    """One round trip: the query's typos (pg_trgm finds the words of the texts near each
-    unknown long token, the reference's rule decides) and the rarity of every concept.
+def lookup(session, query: Query, corpora: Sequence[str]
+           ) -> tuple[Query, dict[str, Rarity]]:
+    """One round trip for one or more corpora (the tables searched): the query's typos (pg_trgm
+    finds the words of the texts near each unknown long token, the reference's rule decides;
+    the same for every corpus) and the rarity of every concept in each corpus.
 
     A concept's frequency is the sum over its alternatives and typos (a phrase: its rarest
     word), at most the row count."""
@@ -81,9 +86,21 @@ def lookup(session, query: Query, corpus: str) -> tuple[Query, Rarity]:
             alternatives.append(alternative)
     rows = session.connection().exec_driver_sql(LOOKUP, {
         "tokens": checked, "stems": [text.stem(token) for token in checked],
-        "indexes": indexes, "alternatives": alternatives, "corpus": corpus}).all()
-    total = next(row.df for row in rows if row.i == -1)
+        "indexes": indexes, "alternatives": alternatives, "corpora": list(corpora)}).all()
     found: dict[str, set[str]] = {}
+    for row in rows:
+        if row.i == -2:
+            found.setdefault(row.token, set()).add(row.alt)
+    near = {token: text.near_words(token, words, set()) for token, words in found.items()}
+    query = with_typos(query, {token: words for token, words in near.items() if words})
+    return query, {corpus: _rarity(query, [row for row in rows if row.corpus == corpus])
+                   for corpus in corpora}
+
+
+def _rarity(query: Query, rows) -> Rarity:
+    """One corpus's rows of ``LOOKUP``: how many rows have each concept (its alternatives and
+    typos), anywhere and in the title or keywords."""
+    total = next(row.df for row in rows if row.i == -1)
     typo_counts: dict[str, tuple[int, int]] = {}
     df, head_df = [0] * len(query.concepts), [0] * len(query.concepts)
     for row in rows:
@@ -91,16 +108,13 @@ def lookup(session, query: Query, corpus: str) -> tuple[Query, Rarity]:
             df[row.i] += row.df
             head_df[row.i] += row.head_df
         elif row.i == -2:
-            found.setdefault(row.token, set()).add(row.alt)
             typo_counts[row.alt] = (row.df, row.head_df)
-    near = {token: text.near_words(token, words, set()) for token, words in found.items()}
-    query = with_typos(query, {token: words for token, words in near.items() if words})
     for position, concept in enumerate(query.concepts):
         for word in concept.typos:
             df[position] += typo_counts[word][0]
             head_df[position] += typo_counts[word][1]
-    return query, Rarity(tuple(min(total, n) for n in df),
-                         tuple(min(total, n) for n in head_df), total)
+    return Rarity(tuple(min(total, n) for n in df), tuple(min(total, n) for n in head_df),
+                  total)
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ def candidates(concepts: Sequence[Concept], rarity: Rarity, budget: int) -> Cand
     return Candidates(" | ".join(chosen["anywhere"]), " | ".join(chosen["head"]))
 
 
+@functools.lru_cache(maxsize=4096)
 def _any(concept: Concept) -> str:
     return tsquery(concept.alternatives | concept.typos)
 
@@ -153,6 +168,7 @@ def _tsquery_sql(text_query: str) -> str:
     return f"to_tsquery('{CONFIG}', '{text_query.replace(chr(39), chr(39) * 2)}')"
 
 
+@functools.lru_cache(maxsize=4096)  # a suggestion scores the same concepts in two tables
 def _concept_score(concept: Concept) -> str:
     """The SQL sum over fields for one concept: weight x quality where the concept matches."""
     cases = []
@@ -167,23 +183,21 @@ def _concept_score(concept: Concept) -> str:
             + " + ".join(cases) + " ELSE 0 END")
 
 
-def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
+def ranked(session, query: Query, rarity: Rarity, *, table: str, key: str, tiebreak: str,
            filters: Mapping[str, object], exclude: Sequence = (), limit: int = 20,
-           offset: int = 0, budget: int = DEFAULT_BUDGET
-           ) -> tuple[list[tuple[object, float]], int]:
-    """``[(key, score)]`` best first and how many rows were found.
+           offset: int = 0, budget: int = DEFAULT_BUDGET, shown: Sequence[str] = ()
+           ) -> tuple[list, int]:
+    """``[(row, score)]`` best first (the row: ``key`` and the ``shown`` columns) and how many
+    rows were found; ``query`` and ``rarity`` as ``lookup`` gave them.
 
-    ``table``, ``key``, ``tiebreak`` and the names in ``filters`` are identifiers from our code,
-    never from the request; the filter values are bound, the tsqueries are constants made of
-    normalised words (``_tsquery_sql``).
+    ``table``, ``key``, ``tiebreak``, ``shown`` and the names in ``filters`` are identifiers from
+    our code, never from the request; the filter values are bound, the tsqueries are constants
+    made of normalised words (``_tsquery_sql``).
     """
-    if query.empty:
-        return [], 0
-    query, found = lookup(session, query, table)
-    chosen = candidates(query.concepts, found, budget)
+    chosen = candidates(query.concepts, rarity, budget)
     if not (chosen.anywhere or chosen.head):
         return [], 0
-    known = sum(1 for df in found.df if df > 0)
+    known = sum(1 for df in rarity.df if df > 0)
     params: dict = {"limit": limit, "offset": offset, "cap": budget * 2}
     where = ["(" + " OR ".join(
         [f"t.tsv @@ {_tsquery_sql(chosen.anywhere)}"] * bool(chosen.anywhere)
@@ -194,11 +208,14 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
     if exclude:
         where.append(f"NOT (t.{key} = ANY(%(exclude)s))")
         params["exclude"] = list(exclude)
-    idf = [math.log((found.total + 1) / (df + 0.5)) if df else 0.0 for df in found.df]
+    idf = [math.log((rarity.total + 1) / (df + 0.5)) if df else 0.0 for df in rarity.df]
     scored = [(i, c) for i, c in enumerate(query.concepts) if idf[i] > 0]
     columns = ",\n".join(f"{_concept_score(c)} AS s{i}" for i, c in scored)
     weighted = " + ".join(f"{idf[i]!r} * s{i}" for i, _ in scored)
     matched = " + ".join(f"(s{i} > 0)::int" for i, _ in scored)
+    # the shown columns of the page's rows only (through the primary key), not of every
+    # candidate: no second round trip to load them
+    extra = "".join(f", r.{name}" for name in shown)
     statement = f"""
         WITH candidates AS (
             SELECT t.{key} AS key, t.{tiebreak} AS tiebreak, {columns}
@@ -207,10 +224,14 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
             SELECT key, tiebreak,
                    round(CAST(({weighted}) * ({matched})::float / {known} AS numeric), 4) AS score
             FROM candidates
+        ), best AS (
+            SELECT key, tiebreak, CAST(score AS float) AS score, count(*) OVER () AS hits
+            FROM scored WHERE score > 0
+            ORDER BY score DESC, tiebreak LIMIT %(limit)s OFFSET %(offset)s
         )
-        SELECT key, CAST(score AS float) AS score, count(*) OVER () AS hits
-        FROM scored WHERE score > 0
-        ORDER BY score DESC, tiebreak LIMIT %(limit)s OFFSET %(offset)s
+        SELECT b.key, b.score, b.hits{extra}
+        FROM best b{f" JOIN {table} r ON r.{key} = b.key" if shown else ""}
+        ORDER BY b.score DESC, b.tiebreak
     """
     connection = session.connection()
     rows = connection.exec_driver_sql(statement, params).all()
@@ -218,8 +239,7 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
         first = connection.exec_driver_sql(statement, {**params, "offset": 0, "limit": 1}
                                            ).first()
         return [], first.hits if first else 0
-    hits = rows[0].hits if rows else 0
-    return [(row.key, row.score) for row in rows], hits
+    return [(row, row.score) for row in rows], rows[0].hits if rows else 0
 
 
 SCOPES = {"kb_articles": "published", "kb_tickets": "solved"}  # rows search counts

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sqlalchemy import Column, Float
+from sqlalchemy import column as sql_column
 from sqlalchemy import text as sql
 
 from .. import text
@@ -51,8 +53,9 @@ def typo_candidates(session, query: Query) -> dict[str, set[str]]:
 
 def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
            filters: Mapping[str, object], exclude: Sequence = (), limit: int = 20,
-           offset: int = 0) -> tuple[list[tuple[object, float]], int]:
-    """``[(key, score)]`` best first (score = -bm25) and how many rows match at all."""
+           offset: int = 0, shown: Sequence[Column] = ()) -> tuple[list, int]:
+    """``[(row, score)]`` best first (the row: ``key`` and the ``shown`` columns; score =
+    -bm25) and how many rows match at all."""
     expression = fts5_query(query)
     if not expression:
         return [], 0
@@ -73,8 +76,11 @@ def ranked(session, query: Query, *, table: str, key: str, tiebreak: str,
         FROM {table}_fts f JOIN {table} t ON {joined}
         WHERE {table}_fts MATCH :match{scope}
     """
-    rows = session.execute(sql(
-        f"SELECT t.{key} AS key, -bm25({table}_fts, 0, {weights}) AS score {found}"
-        f"ORDER BY score DESC, t.{tiebreak} LIMIT :limit OFFSET :offset"), params).all()
+    extra = "".join(f", t.{column.name} AS {column.name}" for column in shown)
+    best = sql(
+        f"SELECT t.{key} AS key, -bm25({table}_fts, 0, {weights}) AS score{extra} "
+        f"{found}ORDER BY score DESC, t.{tiebreak} LIMIT :limit OFFSET :offset"
+    ).columns(sql_column("key"), sql_column("score", Float), *shown)  # typed: dates, JSON
+    rows = session.execute(best, params).all()
     hits = session.execute(sql(f"SELECT count(*) {found}"), params).scalar_one()
-    return [(row.key, round(row.score, 4)) for row in rows], hits
+    return [(row, round(row.score, 4)) for row in rows], hits
