@@ -2,6 +2,7 @@
 edits, typos, the field weights; and the labelled set of 175 ticket texts against the database
 search itself, on PostgreSQL and on SQLite (FTS5)."""
 import json
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -131,6 +132,12 @@ def test_similar_solved_tickets_on_sqlite(sqlite_kb):
     body = kb.http.get("/api/v1/kb/suggest", query_string={"ticket": "INC-2026-000902"},
                        headers=kb.operator).json
     assert [t["number"] for t in body["tickets"]] == ["INC-2026-000901"]
+    similar = body["tickets"][0]  # the rows the ranking loads, typed as the columns are
+    assert similar["solution"] == "Kabel HDMI diganti."
+    assert datetime.fromisoformat(similar["closed_at"]).tzinfo is not None
+    found = kb.search("wifi lemot")[0]
+    assert isinstance(found["keywords"], list) and found["keywords"]
+    assert datetime.fromisoformat(found["updated_at"]).tzinfo is not None
     kb.deliver("ticket.reopened", {"number": "INC-2026-000901"})
     body = kb.http.get("/api/v1/kb/suggest", query_string={"ticket": "INC-2026-000902"},
                        headers=kb.operator).json
