@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload
 
@@ -19,6 +19,7 @@ SEQUENCES = NumberSequence.__table__
 _INSERT_TICKET = insert(TICKETS).returning(TICKETS.c.id)
 _INSERT_REPLY = insert(REPLIES).returning(REPLIES.c.id)
 _INSERT_HISTORY = insert(HISTORY)
+_UPDATE_TICKET = update(TICKETS).where(TICKETS.c.id == bindparam("ticket_key"))
 _NEXT = (update(SEQUENCES).where(SEQUENCES.c.key == bindparam("sequence_key"))
          .values(last=SEQUENCES.c.last + 1).returning(SEQUENCES.c.last))
 
@@ -130,15 +131,20 @@ class Tickets:
 
     def write_changes(self) -> None:
         """What fields_for_update's tickets were set to (one UPDATE each that changed) and
-        the history recorded so far (one INSERT)."""
-        for fields in self._changing:
-            changes = fields.changes()
-            if changes:
-                self.session.execute(update(TICKETS).where(TICKETS.c.id == fields.id)
-                                     .values(**changes))
+        the history recorded so far (one INSERT; on PostgreSQL inside the last UPDATE's
+        statement, as a WITH .. INSERT, when there is one: a round trip fewer)."""
+        updates = [(fields.id, changes) for fields in self._changing
+                   if (changes := fields.changes())]
         self._changing.clear()
-        if self._history:
-            rows, self._history = self._history, []
+        rows, self._history = self._history, []
+        for index, (ticket_id, changes) in enumerate(updates):
+            params = {"ticket_key": ticket_id, **changes}
+            if index == len(updates) - 1 and rows and self._postgresql():
+                params.update(_history_params(rows))
+                self.session.execute(_update_recording(len(rows)), params)
+                return
+            self.session.execute(_UPDATE_TICKET, params)
+        if rows:
             self.session.execute(_INSERT_HISTORY, rows if len(rows) > 1 else rows[0])
 
 
@@ -146,6 +152,26 @@ def _values(entity, table) -> dict:
     """The columns an entity was given (unset ones take the table's defaults)."""
     given = entity.__dict__
     return {column.key: given[column.key] for column in table.columns if column.key in given}
+
+
+HISTORY_COLUMNS = ("ticket_id", "at", "by", "source", "what", "from_value", "to_value")
+
+
+@lru_cache(maxsize=16)
+def _update_recording(entries: int):
+    """UPDATE tickets (SET: the parameters named as columns) WITH an INSERT of `entries`
+    history rows, built once per number of rows."""
+    rows = [select(*(bindparam(f"history_{row}_{name}", type_=HISTORY.c[name].type)
+                     for name in HISTORY_COLUMNS)) for row in range(entries)]
+    # INSERT .. SELECT, not a multi-row VALUES: SQLAlchemy caches its compiled form
+    recorded = insert(HISTORY).from_select(
+        HISTORY_COLUMNS, rows[0] if entries == 1 else union_all(*rows)).cte("recorded")
+    return _UPDATE_TICKET.add_cte(recorded)
+
+
+def _history_params(rows: list[dict]) -> dict:
+    return {f"history_{row}_{name}": value
+            for row, entry in enumerate(rows) for name, value in entry.items()}
 
 
 @lru_cache(maxsize=8)
