@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, text, update
@@ -18,6 +19,39 @@ log = logging.getLogger(__name__)
 
 def notify_channel(producer: str) -> str:
     return f"servicedesk_outbox_{producer}"
+
+
+TRIGGER = "outbox_notify"
+
+
+def notify_trigger_statements(producer: str) -> list[str]:
+    """PostgreSQL DDL for a migration: every INSERT statement into the outbox NOTIFYs the
+    relay itself, so a writer saves the round trip of its own pg_notify."""
+    return [
+        f"CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN PERFORM pg_notify(TG_ARGV[0], ''); RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {TRIGGER} ON outbox",
+        f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON outbox FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {TRIGGER}('{notify_channel(producer)}')",
+    ]
+
+
+def drop_notify_trigger_statements() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {TRIGGER} ON outbox", f"DROP FUNCTION IF EXISTS {TRIGGER}()"]
+
+
+_TRIGGERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> bool
+
+
+def _notified_by_trigger(session: Session) -> bool:
+    """Whether this database's outbox has the NOTIFY trigger (asked once per engine; a
+    database not migrated yet gets an explicit pg_notify, which is merely one statement more)."""
+    engine = session.get_bind()
+    if engine not in _TRIGGERED:
+        _TRIGGERED[engine] = session.execute(text(
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = :name "
+            "AND tgrelid = to_regclass('outbox'))"), {"name": TRIGGER}).scalar()
+    return _TRIGGERED[engine]
 
 
 class OutboxWriter:
@@ -69,9 +103,11 @@ class OutboxWriter:
         # NOTIFY is transactional: the relay hears it only when this transaction commits.
         if self._notified or self.session.get_bind().dialect.name != "postgresql":
             return
+        self._notified = True
+        if _notified_by_trigger(self.session):
+            return
         self.session.execute(text("SELECT pg_notify(:channel, '')"),
                              {"channel": notify_channel(self.producer)})
-        self._notified = True
 
 
 def _row_envelope(row) -> Envelope:
