@@ -34,12 +34,14 @@ class Inbox:
                 return False
             self.mark(event)
             return True
-        marked = self.session.execute(
-            _UPSERT[dialect](inbox).values(message_id=event.message_id, type=event.type,
-                                           processed_at=datetime.now(UTC))
-            .on_conflict_do_nothing(index_elements=["message_id"])
-            .returning(inbox.c.message_id)).first()
+        marked = self.session.execute(_FIRST_MARK[dialect], {
+            "message_id": event.message_id, "type": event.type,
+            "processed_at": datetime.now(UTC)}).first()
         return marked is not None
 
 
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Built once with the values as parameters: a statement built per message with .values()
+# recomputes SQLAlchemy's cache key every time (~0.1-0.3 ms of CPU per event).
+_FIRST_MARK = {dialect: insert_(inbox).on_conflict_do_nothing(index_elements=["message_id"])
+               .returning(inbox.c.message_id) for dialect, insert_ in _UPSERT.items()}

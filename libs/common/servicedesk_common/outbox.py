@@ -2,12 +2,13 @@
 that publishes them (publisher confirms) and marks them sent only after the broker confirmed."""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import weakref
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from . import metrics
@@ -69,11 +70,7 @@ class OutboxWriter:
         envelope = Envelope(type=event_type, payload=payload, producer=self.producer,
                             aggregate_id=aggregate_id, correlation_id=self.correlation_id,
                             causation_id=self.causation_id)
-        self.session.execute(insert(outbox).values(
-            message_id=envelope.message_id, type=envelope.type, version=envelope.version,
-            aggregate_id=aggregate_id, correlation_id=envelope.correlation_id,
-            causation_id=envelope.causation_id, producer=envelope.producer,
-            occurred_at=envelope.occurred_at, payload=payload))
+        self.session.execute(_INSERT, _row(envelope))
         self._wake_relay()
         self.added.append(envelope)
         return envelope
@@ -90,11 +87,7 @@ class OutboxWriter:
                                       causation_id=self.causation_id))
         if not envelopes:
             return []
-        self.session.execute(insert(outbox), [
-            {"message_id": e.message_id, "type": e.type, "version": e.version,
-             "aggregate_id": e.aggregate_id, "correlation_id": e.correlation_id,
-             "causation_id": e.causation_id, "producer": e.producer,
-             "occurred_at": e.occurred_at, "payload": e.payload} for e in envelopes])
+        self.session.execute(_INSERT, [_row(e) for e in envelopes])
         self._wake_relay()
         self.added.extend(envelopes)
         return envelopes
@@ -110,6 +103,16 @@ class OutboxWriter:
                              {"channel": notify_channel(self.producer)})
 
 
+_INSERT = insert(outbox)  # built once: the values go as parameters
+
+
+def _row(e: Envelope) -> dict:
+    return {"message_id": e.message_id, "type": e.type, "version": e.version,
+            "aggregate_id": e.aggregate_id, "correlation_id": e.correlation_id,
+            "causation_id": e.causation_id, "producer": e.producer,
+            "occurred_at": e.occurred_at, "payload": e.payload}
+
+
 def _row_envelope(row) -> Envelope:
     return Envelope(type=row.type, payload=row.payload, producer=row.producer,
                     aggregate_id=row.aggregate_id, correlation_id=row.correlation_id,
@@ -117,18 +120,25 @@ def _row_envelope(row) -> Envelope:
                     message_id=row.message_id, occurred_at=row.occurred_at)
 
 
+@functools.cache
+def _unsent(dialect: str, batch: int):
+    query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
+    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+
+
+_MARK_SENT = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(
+    sent_at=bindparam("sent_at"))
+
+
 def relay_once(sessions, publisher, *, batch: int = 200) -> int:
     """Publish one batch of unsent rows; returns how many were published and marked sent."""
     with sessions() as session, session.begin():
-        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = session.execute(query).all()
+        rows = session.execute(_unsent(session.get_bind().dialect.name, batch)).all()
         if not rows:
             return 0
         publisher.publish_many([_row_envelope(row) for row in rows])
-        session.execute(update(outbox).where(outbox.c.id.in_([row.id for row in rows]))
-                        .values(sent_at=datetime.now(UTC)))
+        session.execute(_MARK_SENT, {"ids": [row.id for row in rows],
+                                     "sent_at": datetime.now(UTC)})
     metrics.OUTBOX_PUBLISHED.labels(publisher.service).inc(len(rows))
     return len(rows)
 
