@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from servicedesk_common.messaging_tables import outbox
 
@@ -24,15 +24,22 @@ def scrub_once(sessions, *, after_id: int = 0) -> tuple[int, int]:
             select(outbox.c.id, outbox.c.payload, outbox.c.sent_at)
             .where(outbox.c.type == "ticket.created", outbox.c.id > after_id)
             .order_by(outbox.c.id).limit(BATCH)).all()
+        blanked = []
         for row in rows:
             if row.sent_at is None:
                 break  # the mail has not gone out yet: come back for this one
             last = row.id
             if row.payload.get("tracking_token"):
-                session.execute(update(outbox).where(outbox.c.id == row.id).values(
-                    payload={**row.payload, "tracking_token": None}))
-                scrubbed += 1
+                blanked.append({"row_id": row.id,
+                                "blank": {**row.payload, "tracking_token": None}})
+        if blanked:  # one executemany, not a statement per row
+            session.execute(_BLANK, blanked)
+            scrubbed = len(blanked)
     return scrubbed, last
+
+
+_BLANK = update(outbox).where(outbox.c.id == bindparam("row_id")).values(
+    payload=bindparam("blank"))
 
 
 def token_scrubber(worker):
