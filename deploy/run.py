@@ -36,10 +36,22 @@ class Process:
     restarts: list[float] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int, avoid: set[int]) -> list[int]:
+    """`count` distinct free ports, none in `avoid` (the gateway's). Each socket stays bound
+    until all are chosen, so the system cannot offer one port twice."""
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < count:
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            held.append(sock)
+            if sock.getsockname()[1] not in avoid:
+                ports.append(sock.getsockname()[1])
+        return ports
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def broker_answers(url: str) -> bool:
@@ -71,8 +83,11 @@ def base_environment() -> dict:
 
 
 def plan(env: dict) -> list[Process]:
-    ports = {name: int(env.get(f"SERVICEDESK_{name.upper()}_PORT") or free_port())
-             for name in SERVICES}
+    given = {name: int(env[f"SERVICEDESK_{name.upper()}_PORT"]) for name in SERVICES
+             if env.get(f"SERVICEDESK_{name.upper()}_PORT")}
+    gateway_port = int(env.get("SERVICEDESK_GATEWAY_PORT", "8080"))
+    free = iter(free_ports(len(SERVICES) - len(given), {gateway_port, *given.values()}))
+    ports = {name: given.get(name) or next(free) for name in SERVICES}
     for name, port in ports.items():
         env[f"SERVICEDESK_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     gunicorn = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
