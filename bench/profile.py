@@ -88,7 +88,8 @@ def main(argv=None) -> int:
                  if "master" not in n and n != "launcher" and (not only or n.startswith(only))}
         spies = {name: subprocess.Popen(
             [spy, "record", "--pid", str(pid), "--duration", str(int(args.seconds) + 2),
-             "--rate", str(args.rate), "--format", "raw", "--nonblocking", *(["--gil"] if args.gil else []),
+             "--rate", str(args.rate), "--format", "raw", "--nonblocking",
+             *(["--gil"] if args.gil else []),
              "--output", str(logs / f"{name.replace(' ', '-')}.txt")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for name, pid in names.items()}
