@@ -624,6 +624,28 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
             result["drain_after_s"] = wait_drained(stack, args.drain_limit * 4)
             return result
 
+        def intake_workers_paused():
+            """The web path alone: the event workers are stopped (SIGSTOP) during the run, as
+            if the events were handled later, then resumed; how fast the backlog goes."""
+            log("stack: intake through the gateway with the event workers paused")
+            workers = [pid for name, pid in stack.names.items() if name.endswith("-worker")]
+            for pid in workers:
+                os.kill(pid, signal.SIGSTOP)
+            try:
+                result = measured(stack.url + "/api/v1/tickets", lua,
+                                  argparse.Namespace(**{**vars(args),
+                                                        "seconds": args.paused_seconds}),
+                                  stack.names)
+            finally:
+                for pid in workers:
+                    os.kill(pid, signal.SIGCONT)
+            log("stack: resumed; the backlog drains")
+            result["backlog_tickets"] = result["ok"]
+            result["drain_s"] = wait_drained(stack, args.drain_limit * 4)
+            if result["drain_s"]:
+                result["backlog_tickets_per_s"] = round(result["ok"] / result["drain_s"], 1)
+            return result
+
         def event_pipeline():
             rate = max(1.0, round((out.get("intake") or {}).get("rps", 2) / 2, 1))
             log(f"stack: event pipeline at {rate} tickets/s (half the intake rate)")
@@ -657,7 +679,8 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
                     result["breakdown"] = {"error": repr(exc)}
             return result
 
-        for name, step in (("intake", intake), ("pipeline", event_pipeline),
+        for name, step in (("intake", intake), ("intake_paused", intake_workers_paused),
+                           ("pipeline", event_pipeline),
                            ("pipeline_low", event_pipeline_low),
                            ("sustained", sustained_load)):
             try:
@@ -730,6 +753,11 @@ def figures(result: dict) -> dict:
         "pipeline_p50_ms": s.get("pipeline", {}).get("pipeline", {}).get("p50_ms"),
         "pipeline_p99_ms": s.get("pipeline", {}).get("pipeline", {}).get("p99_ms"),
         "pipeline_rate": s.get("pipeline", {}).get("achieved_rate"),
+        "paused_rps": s.get("intake_paused", {}).get("rps"),
+        "paused_p50_ms": s.get("intake_paused", {}).get("p50_ms"),
+        "paused_p99_ms": s.get("intake_paused", {}).get("p99_ms"),
+        "paused_backlog": s.get("intake_paused", {}).get("backlog_tickets"),
+        "paused_drain_s": s.get("intake_paused", {}).get("drain_s"),
         "pipeline_low_p50_ms": s.get("pipeline_low", {}).get("pipeline", {}).get("p50_ms"),
         "pipeline_low_p99_ms": s.get("pipeline_low", {}).get("pipeline", {}).get("p99_ms"),
         "pipeline_low_rate": s.get("pipeline_low", {}).get("achieved_rate"),
@@ -756,6 +784,8 @@ def figures(result: dict) -> dict:
         if intake and f["bare_flask_rps"] else None
     f["intake_vs_chain"] = round(intake / f["minimal_chain_rps"], 2) \
         if intake and f["minimal_chain_rps"] else None
+    f["paused_vs_chain"] = round(f["paused_rps"] / f["minimal_chain_rps"], 2) \
+        if f["paused_rps"] and f["minimal_chain_rps"] else None
     return f
 
 
@@ -768,6 +798,7 @@ def verdicts(f: dict) -> dict:
         "intake_vs_chain": check(f["intake_vs_chain"], TARGETS["intake_vs_chain"], True),
         "pipeline_p50_ms": check(f["pipeline_p50_ms"], TARGETS["pipeline_p50_ms"]),
         "pipeline_p99_ms": check(f["pipeline_p99_ms"], TARGETS["pipeline_p99_ms"]),
+        "paused_vs_chain": check(f["paused_vs_chain"], TARGETS["intake_vs_chain"], True),
         "pipeline_low_p50_ms": check(f["pipeline_low_p50_ms"], TARGETS["pipeline_p50_ms"]),
         "pipeline_low_p99_ms": check(f["pipeline_low_p99_ms"], TARGETS["pipeline_p99_ms"]),
         "drain_s": False if f.get("drain_limit_s") else check(f["drain_s"], TARGETS["drain_s"]),
@@ -797,6 +828,13 @@ def table(result: dict) -> str:
          f"minimal chain {num(f['minimal_chain_rps'])} req/s (ratio "
          f"{num(f['intake_vs_chain'])}); insert + outbox alone {num(f['store_alone_rps'])} "
          "req/s", f"≥ 0.7 of the chain: {mark('intake_vs_chain')}"),
+        ("The same intake with the event workers paused (the web path alone), then the "
+         "backlog handled",
+         f"{num(f['paused_rps'])} req/s, p50 {num(f['paused_p50_ms'])} ms, p99 "
+         f"{num(f['paused_p99_ms'])} ms; the {num(f['paused_backlog'])} tickets' events then "
+         f"handled in {num(f['paused_drain_s'], ' s')}",
+         f"minimal chain {num(f['minimal_chain_rps'])} req/s (ratio "
+         f"{num(f['paused_vs_chain'])})", f"≥ 0.7 of the chain: {mark('paused_vs_chain')}"),
         ("Event pipeline: 201 → priority and SLA due times shown",
          f"p50 {num(f['pipeline_p50_ms'])} ms, p99 {num(f['pipeline_p99_ms'])} ms at "
          f"{num(f['pipeline_rate'])} tickets/s"
@@ -905,6 +943,9 @@ def parse(argv):
     parser.add_argument("--warmup", type=float, default=None)
     parser.add_argument("--sustained", type=float, default=None, help="seconds at full load")
     parser.add_argument("--pipeline-seconds", type=float, default=None)
+    parser.add_argument("--paused-seconds", type=float, default=None,
+                        help="the intake run with the event workers paused (its backlog is "
+                             "then drained, ~1 s per 10 tickets)")
     parser.add_argument("--pipeline-low-rate", type=float, default=5.0,
                         help="tickets/s of the second pipeline run, within the stack's capacity")
     parser.add_argument("--drain-limit", type=float, default=60.0,
@@ -931,6 +972,7 @@ def parse(argv):
     args.warmup = args.warmup or (2 if quick else 5)
     args.sustained = args.sustained or (10 if quick else 60)
     args.pipeline_seconds = args.pipeline_seconds or (5 if quick else 20)
+    args.paused_seconds = args.paused_seconds or (3 if quick else 8)
     args.idle_settle = 3 if quick else 10
     args.broker_messages = 1000 if quick else 3000
     return args
