@@ -27,7 +27,7 @@ import run
 import wrk
 
 
-def summarise(raw: Path, top: int) -> dict:
+def summarise(raw: Path, top: int, keep_idle: bool = False) -> dict:
     own, inclusive = collections.Counter(), collections.Counter()
     total = 0
     for line in raw.read_text().splitlines():
@@ -36,7 +36,7 @@ def summarise(raw: Path, top: int) -> dict:
             continue
         n = int(count)
         frames = [f for f in stack.split(";") if f]
-        idle = frames and any(word in frames[-1] for word in (
+        idle = not keep_idle and frames and any(word in frames[-1] for word in (
             "select (selectors", "wait (threading", "poll (", "accept (", "_recv_into",
             "sleep (", "epoll"))
         if idle:
@@ -63,6 +63,10 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rate", type=int, default=97, help="py-spy samples per second")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--idle", action="store_true",
+                        help="wall-clock profile: samples of waiting threads too")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a SERVICEDESK_* setting for the stack (repeatable)")
     parser.add_argument("--gil", action="store_true",
                         help="only samples holding the GIL: Python's own CPU, not its waits")
     parser.add_argument("--only", default="", help="comma-separated process-name prefixes")
@@ -76,6 +80,7 @@ def main(argv=None) -> int:
     databases = run.Databases(args.database_server)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEDESK_")}
     env.update({"PYTHONUNBUFFERED": "1", "SERVICEDESK_AMQP_URL": args.amqp})
+    env.update(dict(item.split("=", 1) for item in args.env))
     stack = run.Stack(args, databases, env, logs / "stack.log")
     try:
         stack.start()
@@ -89,7 +94,7 @@ def main(argv=None) -> int:
         spies = {name: subprocess.Popen(
             [spy, "record", "--pid", str(pid), "--duration", str(int(args.seconds) + 2),
              "--rate", str(args.rate), "--format", "raw", "--nonblocking",
-             *(["--gil"] if args.gil else []),
+             *(["--gil"] if args.gil else []), *(["--idle"] if args.idle else []),
              "--output", str(logs / f"{name.replace(' ', '-')}.txt")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for name, pid in names.items()}
@@ -112,7 +117,7 @@ def main(argv=None) -> int:
         if not raw.exists():
             print(f"\n== {name}: cpu {seconds} s, no profile")
             continue
-        summary = summarise(raw, args.top)
+        summary = summarise(raw, args.top, keep_idle=args.idle)
         print(f"\n== {name}: cpu {seconds} s, {summary['samples']} busy samples")
         print("  own:")
         for fn, n in summary["own"]:
