@@ -646,9 +646,8 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
                 result["backlog_tickets_per_s"] = round(result["ok"] / result["drain_s"], 1)
             return result
 
-        def event_pipeline():
-            rate = max(1.0, round((out.get("intake") or {}).get("rps", 2) / 2, 1))
-            log(f"stack: event pipeline at {rate} tickets/s (half the intake rate)")
+        def event_pipeline_at(rate: float, why: str):
+            log(f"stack: event pipeline at {rate:g} tickets/s ({why})")
             result = pipeline(stack, token, lua_for.bodies, rate, args)
             wait_drained(stack, args.drain_limit * 4)
             numbers = result.pop("numbers", None)
@@ -658,25 +657,19 @@ def run_stack(args, databases: Databases, lua_for, env: dict, logs: Path) -> dic
                 except Exception as exc:  # noqa: BLE001 - a diagnostic must not end the run
                     result["breakdown"] = {"error": repr(exc)}
             return result
+
+        def event_pipeline():
+            rate = max(1.0, round((out.get("intake") or {}).get("rps", 2) / 2, 1))
+            return event_pipeline_at(rate, "half the intake rate")
+
+        def event_pipeline_low():
+            return event_pipeline_at(args.pipeline_low_rate, "well within capacity")
 
         def sustained_load():
             log(f"stack: sustained intake for {args.sustained:g}s, then the drain")
             result = sustained(stack, lua, args)
             result["pg_connections"] = stack.pg_connections()
             out["memory_after_sustained"] = procs.memory_of(stack.names)
-            return result
-
-        def event_pipeline_low():
-            rate = args.pipeline_low_rate
-            log(f"stack: event pipeline at {rate:g} tickets/s (well within capacity)")
-            result = pipeline(stack, token, lua_for.bodies, rate, args)
-            wait_drained(stack, args.drain_limit * 4)
-            numbers = result.pop("numbers", None)
-            if numbers:
-                try:
-                    result["breakdown"] = breakdown(stack, numbers)
-                except Exception as exc:  # noqa: BLE001 - a diagnostic must not end the run
-                    result["breakdown"] = {"error": repr(exc)}
             return result
 
         for name, step in (("intake", intake), ("intake_paused", intake_workers_paused),

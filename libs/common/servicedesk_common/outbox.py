@@ -41,6 +41,19 @@ def drop_notify_trigger_statements() -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {TRIGGER} ON outbox", f"DROP FUNCTION IF EXISTS {TRIGGER}()"]
 
 
+def install_notify_trigger(op, producer: str) -> None:
+    """For a service's Alembic migration (`op`); SQLite has no NOTIFY: its relays poll."""
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in notify_trigger_statements(producer):
+            op.execute(statement)
+
+
+def remove_notify_trigger(op) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in drop_notify_trigger_statements():
+            op.execute(statement)
+
+
 _TRIGGERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> bool
 
 

@@ -29,21 +29,27 @@ def worker_environment(settings) -> dict:
     return environment
 
 
-def test_a_worker_process_stops_cleanly_and_promptly_on_sigterm(make_settings, tmp_path):
+def start_triage_worker(make_settings, tmp_path, **environment):
+    """A real triage worker process, once its consumer is ready; its stderr lines so far."""
     import triage.worker
 
     settings = make_settings("triage")
     upgrade(triage.worker.MIGRATIONS, settings)
     process = subprocess.Popen([sys.executable, "-m", "triage.worker"], cwd=tmp_path,
-                               env=worker_environment(settings), stderr=subprocess.PIPE,
-                               text=True)
+                               env={**worker_environment(settings), **environment},
+                               stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
     reader.start()
-    try:
-        assert wait_until(lambda: any("consumer_ready" in line for line in lines), TIMEOUT), (
-            "the worker did not get ready:\n" + "".join(lines[-20:]))
+    if not wait_until(lambda: any("consumer_ready" in line for line in lines), TIMEOUT):
+        process.kill()
+        raise AssertionError("the worker did not get ready:\n" + "".join(lines[-20:]))
+    return process, lines, reader
 
+
+def test_a_worker_process_stops_cleanly_and_promptly_on_sigterm(make_settings, tmp_path):
+    process, lines, reader = start_triage_worker(make_settings, tmp_path)
+    try:
         process.send_signal(signal.SIGTERM)
 
         assert process.wait(timeout=TIMEOUT) == 0, "".join(lines[-20:])
@@ -59,19 +65,9 @@ def test_a_worker_process_stops_cleanly_and_promptly_on_sigterm(make_settings, t
 
 
 def test_a_worker_set_to_yield_to_the_web_runs_at_a_lower_cpu_priority(make_settings, tmp_path):
-    import triage.worker
-
-    settings = make_settings("triage")
-    upgrade(triage.worker.MIGRATIONS, settings)
-    environment = {**worker_environment(settings), "SERVICEDESK_WORKER_NICE": "7"}
-    process = subprocess.Popen([sys.executable, "-m", "triage.worker"], cwd=tmp_path,
-                               env=environment, stderr=subprocess.PIPE, text=True)
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
-    reader.start()
+    process, lines, reader = start_triage_worker(make_settings, tmp_path,
+                                                 SERVICEDESK_WORKER_NICE="7")
     try:
-        assert wait_until(lambda: any("consumer_ready" in line for line in lines), TIMEOUT), (
-            "the worker did not get ready:\n" + "".join(lines[-20:]))
         assert os.getpriority(os.PRIO_PROCESS, process.pid) == os.nice(0) + 7
     finally:
         process.send_signal(signal.SIGTERM)

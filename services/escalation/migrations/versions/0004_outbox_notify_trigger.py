@@ -7,7 +7,7 @@ Create Date: 2026-11-28 12:00:00.000000
 """
 from alembic import op
 
-from servicedesk_common.outbox import drop_notify_trigger_statements, notify_trigger_statements
+from servicedesk_common.outbox import install_notify_trigger, remove_notify_trigger
 
 revision = '0004'
 down_revision = '0003'
@@ -16,12 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in notify_trigger_statements("escalation"):
-            op.execute(statement)
+    install_notify_trigger(op, "escalation")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in drop_notify_trigger_statements():
-            op.execute(statement)
+    remove_notify_trigger(op)
