@@ -14,16 +14,16 @@ import urllib3
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_FAILURE_SECONDS = 5.0
-REFRESH_AT_MOST_EVERY_SECONDS = 1.0
 
 
 class CatalogSource(Protocol):
     def current(self) -> dict | None:
         """The catalog in the contract's shape, or None when it cannot be had."""
 
-    def refresh(self) -> bool:
-        """Ask again now (an admin may just have added what a ticket names); True when a
-        new copy came."""
+    def refresh(self, since: float) -> bool:
+        """Make sure the copy is no older than `since` (time.monotonic() when the request that
+        a copy refused arrived: an admin may just have added what it names); True when the
+        copy now is."""
 
 
 class StaticCatalog:
@@ -33,7 +33,7 @@ class StaticCatalog:
     def current(self) -> dict | None:
         return self.catalog
 
-    def refresh(self) -> bool:
+    def refresh(self, since: float) -> bool:
         return False
 
 
@@ -45,6 +45,7 @@ class HttpCatalog:
         self.pool = urllib3.PoolManager(num_pools=1, maxsize=4, retries=False,
                                         timeout=urllib3.Timeout(connect=timeout, read=timeout))
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self._catalog: dict | None = None
         self._fetched_at = float("-inf")
         self._failed_at = float("-inf")
@@ -64,18 +65,24 @@ class HttpCatalog:
                 self._catalog, self._fetched_at = catalog, now
             return self._catalog
 
-    def refresh(self) -> bool:
-        now = self.clock()
-        with self._lock:
-            if now - max(self._fetched_at, self._failed_at) < REFRESH_AT_MOST_EVERY_SECONDS:
-                return False
-        catalog = self._fetch()
-        with self._lock:
-            if catalog is None:
-                self._failed_at = now
-                return False
-            self._catalog, self._fetched_at = catalog, now
-            return True
+    def refresh(self, since: float) -> bool:
+        # One refresh at a time; the requests that wait for it use its copy, which was asked
+        # for after they arrived. A copy asked for before `since` may miss an admin's change
+        # made just before the request, however recent it is.
+        with self._refreshing:
+            now = self.clock()
+            with self._lock:
+                if self._fetched_at >= since:
+                    return True
+                if now - self._failed_at < RETRY_AFTER_FAILURE_SECONDS:
+                    return False  # triage is away: no wait on every refused ticket
+            catalog = self._fetch()
+            with self._lock:
+                if catalog is None:
+                    self._failed_at = now
+                    return False
+                self._catalog, self._fetched_at = catalog, now
+                return True
 
     def _fetch(self) -> dict | None:
         try:

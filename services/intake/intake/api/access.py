@@ -1,6 +1,7 @@
 """Who may read or change a ticket, and the pieces every view needs."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -42,10 +43,11 @@ def with_catalog(action):
     """Run action(catalog); when it refuses a type, category or service, ask triage once more
     (the cached catalog may predate an admin's change) before the refusal stands."""
     source = intake().catalog
+    asked = time.monotonic()
     try:
         return action(source.current())
     except Invalid as refused:
-        if not CLASSIFICATION_FIELDS & set(refused.details) or not source.refresh():
+        if not CLASSIFICATION_FIELDS & set(refused.details) or not source.refresh(asked):
             raise
         return action(source.current())
 

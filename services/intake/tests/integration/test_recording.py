@@ -207,7 +207,7 @@ def test_a_service_the_admin_just_added_is_accepted_after_asking_triage_again(de
     from ..conftest import CATALOG
 
     class Changing(StaticCatalog):
-        def refresh(self):
+        def refresh(self, since):
             self.catalog = copy.deepcopy(CATALOG)
             self.catalog["categories"][0]["details"][0]["services"].append(
                 {"code": "email-penuh", "name": "Email penuh"})

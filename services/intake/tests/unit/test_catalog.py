@@ -56,10 +56,28 @@ def test_a_real_request_to_nowhere_gives_no_catalog():
     assert catalog.current() is None
 
 
-def test_a_refresh_asks_again_but_not_more_than_once_a_second():
+def test_a_refused_ticket_gets_a_copy_asked_for_after_it_arrived():
     catalog, clock, calls = source([{"v": 1}, {"v": 2}, {"v": 3}])
-    catalog.current()
-    assert catalog.refresh() is False  # just fetched
-    clock.now += 2
-    assert catalog.refresh() is True and catalog.current() == {"v": 2}
+    catalog.current()  # fetched a moment ago, before the admin's change
+    clock.now += 0.2
+    assert catalog.refresh(since=clock.now) is True and catalog.current() == {"v": 2}
     assert len(calls) == 2
+
+
+def test_a_copy_asked_for_after_the_request_arrived_is_not_asked_for_again():
+    catalog, clock, calls = source([{"v": 1}, {"v": 2}])
+    arrived = clock.now
+    catalog.current()
+    assert catalog.refresh(since=arrived) is True and catalog.current() == {"v": 1}
+    assert len(calls) == 1
+
+
+def test_while_triage_is_down_a_refused_ticket_does_not_wait_for_it_again():
+    catalog, clock, calls = source([{"v": 1}, None, {"v": 2}])
+    catalog.current()
+    clock.now += 1
+    assert catalog.refresh(since=clock.now) is False  # triage did not answer
+    clock.now += 1
+    assert catalog.refresh(since=clock.now) is False and len(calls) == 2
+    clock.now += 5
+    assert catalog.refresh(since=clock.now) is True and catalog.current() == {"v": 2}
