@@ -1,8 +1,6 @@
 """Sla's unit of work and repositories: the only place that knows the tables."""
 from __future__ import annotations
 
-import threading
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
+from servicedesk_common.revisions import RevisionCopies, new_revision
 
 from .calendar import ALWAYS_OPEN, BusinessCalendar, always_open, office_calendar
 from .domain.policies import CALENDARS, Policy, choose, default_policies
@@ -152,41 +151,18 @@ def _load(session) -> ReferenceData:
                    for name in {*CALENDARS, *closed}})
 
 
-class _Copies:
-    """The process's copies of the reference data, by revision. A few are kept, not one: a
-    process may talk to several databases (tests, the benchmarks)."""
-
-    KEEP = 4
-
-    def __init__(self):
-        self._by_revision: dict[str, ReferenceData] = {}
-        self._lock = threading.Lock()
-
-    def get(self, revision: str) -> ReferenceData | None:
-        return self._by_revision.get(revision)
-
-    def put(self, revision: str, data: ReferenceData) -> None:
-        with self._lock:
-            self._by_revision[revision] = data
-            while len(self._by_revision) > self.KEEP:
-                del self._by_revision[next(iter(self._by_revision))]
-
-
-COPIES = _Copies()
+COPIES: RevisionCopies[ReferenceData] = RevisionCopies()
 
 
 class Reference:
-    """Policies and calendars for one unit of work, without reading them on every event.
+    """Policies and calendars for one unit of work, without reading them on every event
+    (servicedesk_common.revisions says how the revision keeps the copies current).
 
-    The database keeps a revision (one row) that every admin write of a policy or closed date
-    sets to a new random value in its own transaction. A unit of work reads the revision once
-    (with the clock row, in Clocks.ensure, or on first use) and takes the process's copy of
-    that revision, loading and keeping it on a miss. So the first unit of work after an
-    admin's commit sees the change: no time-based expiry, and no stale window. The data is
-    always read after the revision (same or later snapshot), never older than it. A random
-    value rather than a counter: a database dropped and made again cannot repeat a revision a
-    process still holds. A unit of work that writes policies or closed dates reads its own,
-    uncommitted state and shares nothing of it.
+    A unit of work reads the revision once (with the clock row, in Clocks.ensure, or on first
+    use) and takes the process's copy of that revision, loading and keeping it on a miss. The
+    data is always read after the revision (same or later snapshot), never older than it. A
+    unit of work that writes policies or closed dates reads its own, uncommitted state and
+    shares nothing of it.
     """
 
     def __init__(self, session):
@@ -217,7 +193,7 @@ class Reference:
 
     def changed(self) -> None:
         """Every write of policies or closed dates calls this, in its transaction."""
-        self.session.execute(update(ReferenceRevision).values(revision=uuid.uuid4().hex))
+        self.session.execute(update(ReferenceRevision).values(revision=new_revision()))
         self._changing, self._data = True, None
 
 

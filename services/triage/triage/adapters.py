@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
-from uuid import uuid4
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
+from servicedesk_common.revisions import RevisionCopies, new_revision
 
 from .domain import DEFAULT_MATRIX, CatalogData
 from .models import (
@@ -43,20 +42,17 @@ class CatalogCopy:
     matrix: dict
 
 
+COPIES: RevisionCopies[CatalogCopy] = RevisionCopies()
+
+
 class Catalog:
     """The service catalog and the priority matrix.
 
-    Every ticket needs both and an admin changes them rarely, so the process keeps one copy
-    (`_copy`) and each unit of work checks it once, with one small read of the revision row,
-    before it uses it. Every admin write replaces the revision in its own transaction
-    (`_changed`), so the first message after that commit reads the new revision and reloads:
-    the next ticket gets the admin's change, in every process. The revision is a random token,
-    not a counter or the newest updated_at: a timestamp is taken before its commit, so a slower
-    writer can commit an older one unseen, and a counter starts again at 1 in every new
-    database (tests, a restore) while a process may still hold a copy made under that number.
+    Every ticket needs both and an admin changes them rarely, so the process keeps a copy
+    (`COPIES`) and each unit of work checks it once, with one small read of the revision row,
+    before it uses it; every admin write replaces the revision (`_changed`), so the next ticket
+    gets the change, in every process (servicedesk_common.revisions).
     """
-
-    _copy: ClassVar[CatalogCopy | None] = None
 
     def __init__(self, session):
         self.session = session
@@ -72,11 +68,11 @@ class Catalog:
 
     def check(self, revision: str) -> None:
         """This unit of work read `revision`: use the process's copy if it was made under it."""
-        copy = Catalog._copy
-        if copy is None or copy.revision != revision:
+        copy = COPIES.get(revision)
+        if copy is None:
             copy = self._load(revision)
             if not self._changing:  # never share what may yet be rolled back
-                Catalog._copy = copy
+                COPIES.put(revision, copy)
         self._checked = copy
 
     def _load(self, revision: str) -> CatalogCopy:
@@ -89,7 +85,7 @@ class Catalog:
     def _changed(self) -> None:
         """Every admin write: a new revision, committed (or rolled back) with the change."""
         self.session.execute(update(_REVISION).where(_REVISION.c.id == 1)
-                             .values(revision=uuid4().hex))
+                             .values(revision=new_revision()))
         self._checked, self._changing = None, True
 
     def services(self, *, include_inactive: bool = False) -> list[CatalogService]:
