@@ -179,21 +179,13 @@ def _autocommit(engine):
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-_FIELDS_QUERIES: dict[tuple, object] = {}
-
-
+@lru_cache(maxsize=32)
 def _fields_query(names: tuple[str, ...], *, lock: bool):
     """Built once per set of columns: the statement is the same for every ticket."""
-    key = (names, lock)
-    query = _FIELDS_QUERIES.get(key)
-    if query is None:
-        columns = [TICKETS.c.id, TICKETS.c.number,
-                   *(TICKETS.c[name] for name in names if name not in ("id", "number"))]
-        query = select(*columns).where(TICKETS.c.number == bindparam("number"))
-        if lock:
-            query = query.with_for_update(of=TICKETS)
-        _FIELDS_QUERIES[key] = query
-    return query
+    columns = [TICKETS.c.id, TICKETS.c.number,
+               *(TICKETS.c[name] for name in names if name not in ("id", "number"))]
+    query = select(*columns).where(TICKETS.c.number == bindparam("number"))
+    return query.with_for_update(of=TICKETS) if lock else query
 
 
 class IntakeUnitOfWork(UnitOfWork):

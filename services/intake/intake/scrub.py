@@ -18,7 +18,7 @@ BATCH = 500
 def scrub_once(sessions, *, after_id: int = 0) -> tuple[int, int]:
     """Blank the tokens of sent ticket.created rows past `after_id`, stopping at the first row
     not yet sent; returns (rows scrubbed, the id up to which every row is done)."""
-    scrubbed, last = 0, after_id
+    last = after_id
     with sessions() as session, session.begin():
         rows = session.execute(
             select(outbox.c.id, outbox.c.payload, outbox.c.sent_at)
@@ -34,8 +34,7 @@ def scrub_once(sessions, *, after_id: int = 0) -> tuple[int, int]:
                                 "blank": {**row.payload, "tracking_token": None}})
         if blanked:  # one executemany, not a statement per row
             session.execute(_BLANK, blanked)
-            scrubbed = len(blanked)
-    return scrubbed, last
+    return len(blanked), last
 
 
 _BLANK = update(outbox).where(outbox.c.id == bindparam("row_id")).values(
