@@ -22,15 +22,39 @@ ERROR_HEADER = "x-servicedesk-error"
 PERSISTENT = pika.DeliveryMode.Persistent
 
 
+QUEUE_TYPES = ("classic", "quorum")
+
+
 class Topology:
     """Names and idempotent declarations: one topic exchange, a queue per consumer, TTL retry
-    queues that dead-letter back into it, and `<queue>.dlq` behind a dead-letter exchange."""
+    queues that dead-letter back into it, and `<queue>.dlq` behind a dead-letter exchange.
 
-    def __init__(self, prefix: str, retry_delays_ms: tuple[int, ...]):
+    `queue_type="quorum"` declares every queue as a quorum queue (replicated over a RabbitMQ
+    cluster). Quorum queues dead-letter at-least-once, which RabbitMQ allows only with
+    `x-overflow: reject-publish`: a full queue then refuses (nacks) a publish instead of dropping
+    its oldest message, and the relay keeps the row to try again."""
+
+    def __init__(self, prefix: str, retry_delays_ms: tuple[int, ...], *,
+                 queue_type: str = "classic"):
+        if queue_type not in QUEUE_TYPES:
+            raise ValueError(f"queue type must be one of {QUEUE_TYPES}, got {queue_type!r}")
         self.prefix = prefix
         self.exchange = f"{prefix}.events"
         self.dead_letter_exchange = f"{prefix}.dlx"
         self.retry_delays_ms = retry_delays_ms
+        self.queue_type = queue_type
+
+    @classmethod
+    def for_settings(cls, settings) -> Topology:
+        return cls(settings.bus_prefix, settings.retry_delays_ms, queue_type=settings.queue_type)
+
+    def _arguments(self, dead_letters: bool = False, **arguments) -> dict:
+        if self.queue_type == "quorum":
+            arguments["x-queue-type"] = "quorum"
+            if dead_letters:
+                arguments.update({"x-dead-letter-strategy": "at-least-once",
+                                  "x-overflow": "reject-publish"})
+        return arguments
 
     def queue(self, service: str) -> str:
         return f"{self.prefix}.{service}"
@@ -48,16 +72,17 @@ class Topology:
 
     def declare_consumer(self, channel, service: str, event_types) -> None:
         queue, dlq = self.queue(service), self.dlq(service)
-        channel.queue_declare(dlq, durable=True)
+        channel.queue_declare(dlq, durable=True, arguments=self._arguments())
         channel.queue_bind(dlq, self.dead_letter_exchange, routing_key=dlq)
-        channel.queue_declare(queue, durable=True, arguments={
-            "x-dead-letter-exchange": self.dead_letter_exchange,
-            "x-dead-letter-routing-key": dlq})
+        channel.queue_declare(queue, durable=True, arguments=self._arguments(
+            True, **{"x-dead-letter-exchange": self.dead_letter_exchange,
+                     "x-dead-letter-routing-key": dlq}))
         for delay in self.retry_delays_ms:
-            channel.queue_declare(self.retry_queue(service, delay), durable=True, arguments={
-                "x-message-ttl": delay,
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": queue})
+            channel.queue_declare(self.retry_queue(service, delay), durable=True,
+                                  arguments=self._arguments(True, **{
+                                      "x-message-ttl": delay,
+                                      "x-dead-letter-exchange": "",
+                                      "x-dead-letter-routing-key": queue}))
         for event_type in sorted(event_types):
             channel.queue_bind(queue, self.exchange, routing_key=event_type)
 

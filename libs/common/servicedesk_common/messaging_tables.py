@@ -31,3 +31,5 @@ inbox = Table(
     Column("type", String(64), nullable=False),
     Column("processed_at", UtcDateTime, nullable=False),
 )
+# Retention deletes the oldest marks: without this index each batch would scan the table.
+Index("ix_inbox_processed_at", inbox.c.processed_at)

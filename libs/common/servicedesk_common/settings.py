@@ -51,6 +51,13 @@ def env_int_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         raise SettingsError(f"{name} must be comma-separated whole numbers, got {raw!r}") from None
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env(name, default).lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def database_url_for(service: str, raw_url: str | None, data_dir: Path) -> str:
     """One database per service: a SQLite file, a `{service}` database, or a schema (see db.py)."""
     if raw_url is None:
@@ -76,6 +83,9 @@ class Settings:
     log_level: str
     service_urls: dict[str, str] = field(default_factory=dict)
     queue_report_seconds: float = 30.0  # how often a worker logs its queue and DLQ depths
+    queue_type: str = "classic"  # "quorum" for a RabbitMQ cluster (bus.Topology)
+    retention_days: float = 14.0  # sent outbox rows and inbox marks older than this go (0: keep)
+    retention_interval_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
@@ -100,6 +110,10 @@ class Settings:
             log_level=env("SERVICEDESK_LOG_LEVEL", "INFO").upper(),
             service_urls={name: env(f"SERVICEDESK_{name.upper()}_URL", "") for name in SERVICES},
             queue_report_seconds=env_float("SERVICEDESK_QUEUE_REPORT_SECONDS", 30.0),
+            retention_days=env_float("SERVICEDESK_RETENTION_DAYS", 14.0),
+            retention_interval_seconds=env_float("SERVICEDESK_RETENTION_INTERVAL_SECONDS",
+                                                 3600.0),
+            queue_type=env_choice("SERVICEDESK_QUEUE_TYPE", ("classic", "quorum"), "classic"),
         )
 
 

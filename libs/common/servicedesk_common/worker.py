@@ -16,6 +16,7 @@ from .db import UnitOfWork, make_engine, session_factory
 from .events import Envelope
 from .logs import configure_logging
 from .outbox import OutboxWaker, unsent_count
+from .retention import pruning_loop
 from .settings import Settings, env_int
 from .subscriptions import SUBSCRIPTIONS
 
@@ -49,7 +50,7 @@ class Worker:
         self.engine = engine or make_engine(settings)
         self.sessions = session_factory(self.engine)
         self.stop = threading.Event()
-        self.topology = Topology(settings.bus_prefix, settings.retry_delays_ms)
+        self.topology = Topology.for_settings(settings)
 
         def make_uow(**kw):
             return uow_class(self.sessions, producer=settings.service, **kw)
@@ -73,7 +74,12 @@ class Worker:
         targets = [("consumer", self.consumer.run), ("relay", self.relay.run),
                    ("heartbeat", lambda: heartbeat(self.settings, self.consumer.connected,
                                                    self.stop)),
-                   ("depths", self._report_depths_loop)]
+                   ("depths", self._report_depths_loop),
+                   ("retention", lambda: pruning_loop(
+                       self.sessions, service=self.settings.service,
+                       days=self.settings.retention_days,
+                       interval_seconds=self.settings.retention_interval_seconds,
+                       stop=self.stop))]
         targets += [(f"loop-{i}", lambda loop=loop: loop(self.stop))
                     for i, loop in enumerate(self.loops)]
         for name, target in targets:

@@ -46,7 +46,7 @@ class Spine:
         messaging_tables.metadata.create_all(self.engine)
         spine_metadata.create_all(self.engine)
         self.sessions = session_factory(self.engine)
-        self.topology = Topology(settings.bus_prefix, settings.retry_delays_ms)
+        self.topology = Topology.for_settings(settings)
         self.attempts: dict[str, list[float]] = defaultdict(list)  # number -> monotonic times
         self.fail_first: dict[str, int] = {}  # number -> how many attempts raise after writing
         self.workers: list[Worker] = []
@@ -127,10 +127,22 @@ class Spine:
 
 
 @pytest.fixture
-def spine(make_settings):
-    running = Spine(make_settings(SERVICE))
-    yield running
-    running.stop()
+def make_spine(make_settings):
+    """Spines with settings of the test's choosing (`queue_type="quorum"`, ...)."""
+    made: list[Spine] = []
+
+    def build(**overrides) -> Spine:
+        made.append(Spine(make_settings(SERVICE, **overrides)))
+        return made[-1]
+
+    yield build
+    for running in made:
+        running.stop()
+
+
+@pytest.fixture
+def spine(make_spine):
+    return make_spine()
 
 
 class TcpProxy:

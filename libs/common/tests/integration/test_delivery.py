@@ -3,8 +3,16 @@ import json
 import logging
 import time
 
+import pytest
+
 from servicedesk_common.bus import ERROR_HEADER, RETRY_HEADER
 from servicedesk_common.events import Envelope
+
+
+@pytest.fixture(params=["classic", "quorum"])
+def spine(request, make_spine):
+    """Each delivery rule holds on classic queues (one broker) and quorum queues (a cluster)."""
+    return make_spine(queue_type=request.param)
 
 
 def test_event_written_with_the_state_is_relayed_and_handled_once(spine):
