@@ -14,15 +14,13 @@ from pika.exceptions import AMQPError, NackError
 
 from . import metrics
 from .events import Envelope, UnreadableMessage
+from .settings import QUEUE_TYPES
 
 log = logging.getLogger(__name__)
 
 RETRY_HEADER = "x-servicedesk-retries"
 ERROR_HEADER = "x-servicedesk-error"
 PERSISTENT = pika.DeliveryMode.Persistent
-
-
-QUEUE_TYPES = ("classic", "quorum")
 
 
 class Topology:
@@ -48,7 +46,8 @@ class Topology:
     def for_settings(cls, settings) -> Topology:
         return cls(settings.bus_prefix, settings.retry_delays_ms, queue_type=settings.queue_type)
 
-    def _arguments(self, dead_letters: bool = False, **arguments) -> dict:
+    def _arguments(self, arguments: dict | None = None, *, dead_letters: bool = False) -> dict:
+        arguments = dict(arguments or {})
         if self.queue_type == "quorum":
             arguments["x-queue-type"] = "quorum"
             if dead_letters:
@@ -74,15 +73,15 @@ class Topology:
         queue, dlq = self.queue(service), self.dlq(service)
         channel.queue_declare(dlq, durable=True, arguments=self._arguments())
         channel.queue_bind(dlq, self.dead_letter_exchange, routing_key=dlq)
-        channel.queue_declare(queue, durable=True, arguments=self._arguments(
-            True, **{"x-dead-letter-exchange": self.dead_letter_exchange,
-                     "x-dead-letter-routing-key": dlq}))
+        channel.queue_declare(queue, durable=True, arguments=self._arguments({
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-dead-letter-routing-key": dlq}, dead_letters=True))
         for delay in self.retry_delays_ms:
             channel.queue_declare(self.retry_queue(service, delay), durable=True,
-                                  arguments=self._arguments(True, **{
+                                  arguments=self._arguments({
                                       "x-message-ttl": delay,
                                       "x-dead-letter-exchange": "",
-                                      "x-dead-letter-routing-key": queue}))
+                                      "x-dead-letter-routing-key": queue}, dead_letters=True))
         for event_type in sorted(event_types):
             channel.queue_bind(queue, self.exchange, routing_key=event_type)
 

@@ -32,4 +32,4 @@ inbox = Table(
     Column("processed_at", UtcDateTime, nullable=False),
 )
 # Retention deletes the oldest marks: without this index each batch would scan the table.
-Index("ix_inbox_processed_at", inbox.c.processed_at)
+inbox_processed_index = Index("ix_inbox_processed_at", inbox.c.processed_at)

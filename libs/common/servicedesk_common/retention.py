@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, delete, select
 
 from .db import UtcDateTime
-from .messaging_tables import inbox, outbox
+from .messaging_tables import inbox, inbox_processed_index, outbox
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,13 @@ _OLD_INBOX = delete(inbox).where(inbox.c.message_id.in_(
     select(inbox.c.message_id).where(inbox.c.processed_at < _CUTOFF).limit(_BATCH)))
 
 
-INBOX_INDEX = "ix_inbox_processed_at"
-
-
 def add_inbox_index(op) -> None:
     """For a service's Alembic migration: the index retention deletes old inbox marks by."""
-    op.create_index(INBOX_INDEX, "inbox", ["processed_at"])
+    op.create_index(inbox_processed_index.name, "inbox", ["processed_at"])
 
 
 def drop_inbox_index(op) -> None:
-    op.drop_index(INBOX_INDEX, table_name="inbox")
+    op.drop_index(inbox_processed_index.name, table_name="inbox")
 
 
 def prune(sessions, *, older_than: timedelta, batch: int = 1000,

@@ -9,6 +9,7 @@ from pathlib import Path
 SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
 ALL_PROCESSES = SERVICES + ("gateway",)
 
+QUEUE_TYPES = ("classic", "quorum")  # "quorum": replicated queues for a RabbitMQ cluster
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 
@@ -113,7 +114,7 @@ class Settings:
             retention_days=env_float("SERVICEDESK_RETENTION_DAYS", 14.0),
             retention_interval_seconds=env_float("SERVICEDESK_RETENTION_INTERVAL_SECONDS",
                                                  3600.0),
-            queue_type=env_choice("SERVICEDESK_QUEUE_TYPE", ("classic", "quorum"), "classic"),
+            queue_type=env_choice("SERVICEDESK_QUEUE_TYPE", QUEUE_TYPES, "classic"),
         )
 
 
