@@ -12,7 +12,7 @@ from collections.abc import Callable
 from . import metrics
 from .alive import heartbeat
 from .bus import Consumer, Publisher, Relay, Topology, connect
-from .db import UnitOfWork, make_engine, session_factory
+from .db import UnitOfWork, listen_url, make_engine, session_factory
 from .events import Envelope
 from .logs import configure_logging
 from .outbox import OutboxWaker, unsent_count
@@ -64,7 +64,8 @@ class Worker:
                               service=settings.service)
         self.relay = Relay(publisher, self.sessions,
                            OutboxWaker(self.engine, settings.service,
-                                       settings.relay_idle_seconds),
+                                       settings.relay_idle_seconds,
+                                       listen_url=listen_url(settings)),
                            stop=self.stop, batch=settings.relay_batch)
         self.loops = [build(self) for build in loops]
         self.threads: list[threading.Thread] = []
