@@ -146,6 +146,7 @@ def test_a_stop_ends_every_process_of_the_stack_within_10_seconds(launch, how, b
             took = time.monotonic() - started
         assert load.recorded >= 10
     else:
+        print(f"idle stack: {stack_connections(stack)} PostgreSQL sessions")
         started = time.monotonic()
         send(process, how)
         left = gone_within(pids, STOP_LIMIT, bus.prefix)
@@ -160,7 +161,9 @@ def test_a_stop_ends_every_process_of_the_stack_within_10_seconds(launch, how, b
 def test_every_process_dies_with_a_launcher_killed_with_9(launch):
     stack, process, bus = launch("kill9", SERVICEDESK_WORKER_REPLICAS="2")
     pids = stack_pids(bus.prefix)
-    assert stack_connections(stack) > 0
+    sessions = stack_connections(stack)
+    print(f"stack with 2 workers per service: {sessions} PostgreSQL sessions")
+    assert sessions > 0
 
     process.kill()
     left = gone_within(pids, STOP_LIMIT, bus.prefix)
