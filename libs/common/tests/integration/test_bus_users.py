@@ -1,6 +1,7 @@
 """Each service its own broker user: RabbitMQ proves who sent an event (user_id), a consumer
 believes only the producer the catalogue names, and a user reaches only its own queues."""
 import threading
+from collections import Counter
 
 import pika
 import pytest
@@ -9,6 +10,7 @@ from pika.exceptions import ChannelClosedByBroker
 from servicedesk_common import testing
 from servicedesk_common.bus import Consumer, Publisher, Topology, connect, wait_until
 from servicedesk_common.bus_users import Rabbitmqctl, prepare
+from servicedesk_common.dlq import replay
 from servicedesk_common.events import Envelope
 from servicedesk_common.settings import bus_password, with_login
 from servicedesk_common.subscriptions import SUBSCRIPTIONS
@@ -74,10 +76,17 @@ def bus(amqp_url):
 @pytest.fixture
 def survey_consumer(bus):
     handled: list[str] = []
+    attempts: Counter = Counter()
     stop = threading.Event()
+
+    def on_replied(event: Envelope) -> None:
+        attempts[event.message_id] += 1
+        if event.payload["body"] == "fails once" and attempts[event.message_id] == 1:
+            raise RuntimeError("failed on purpose")
+        handled.append(event.message_id)
+
     consumer = Consumer(bus.url("survey"), bus.topology, SUBSCRIPTIONS, service="survey",
-                        handlers={"ticket.replied": lambda e: handled.append(e.message_id)},
-                        stop=stop)
+                        handlers={"ticket.replied": on_replied}, stop=stop)
     thread = threading.Thread(target=consumer.run, daemon=True)
     thread.start()
     assert consumer.connected.wait(TIMEOUT), "survey's user could not consume its own queue"
@@ -103,6 +112,22 @@ def test_a_forged_event_lands_in_the_dlq_and_changes_nothing(bus, survey_consume
               forged_by_another_service.message_id}
     assert wait_until(lambda: bus.dlq_message_ids("survey") == forged, TIMEOUT)
     assert survey_consumer == [genuine.message_id]
+
+    replayed = replay(bus.url("survey"), bus.topology, "survey")
+    assert replayed == []  # a forged event stays dead even when an operator replays the DLQ
+    assert bus.dlq_message_ids("survey") == forged
+
+
+def test_a_genuine_event_whose_handler_failed_is_believed_when_its_retry_comes_back(
+        bus, survey_consumer):
+    genuine = Envelope(type="ticket.replied", payload={"number": "INC-2", "body": "fails once"},
+                       producer="intake", aggregate_id="INC-2")
+    publisher = Publisher(bus.url("intake"), bus.topology, SUBSCRIPTIONS, service="intake")
+    publisher.publish_many([genuine])
+    publisher.close()
+
+    assert wait_until(lambda: genuine.message_id in survey_consumer, TIMEOUT), \
+        "the retried event (republished by survey's own user) was refused"
 
 
 def test_rabbitmq_refuses_a_user_id_that_is_not_the_connections_user(bus):
