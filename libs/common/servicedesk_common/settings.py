@@ -124,9 +124,6 @@ class Settings:
         """Signs the identity the gateway passes to the services."""
         return derive_key(self.secret_key, "service-identity")
 
-    def bus_user(self, service: str | None = None) -> str:
-        return bus_user(self.bus_prefix, service or self.service)
-
     @classmethod
     def from_env(cls, service: str) -> Settings:
         data_dir = Path(env("SERVICEDESK_DATA_DIR", "./var")).resolve()
