@@ -5,8 +5,7 @@ import pytest
 
 from servicedesk_common.bus_users import Rabbitmqctl
 from servicedesk_common.settings import SERVICES, bus_user
-
-from ..conftest import start_stack, stop_stack
+from tests.conftest import start_stack, stop_stack
 
 
 @pytest.fixture(scope="module")
