@@ -44,7 +44,7 @@ class Login(MethodView):
             raise RateLimited("Too many login attempts; wait a moment.")
         with unit_of_work() as uow:
             user = auth.login(data["username"], data["password"], uow=uow)
-            return {"access_token": auth.issue_token(user, runtime().settings.secret_key),
+            return {"access_token": auth.issue_token(user, runtime().settings.token_key),
                     "token_type": "Bearer", "expires_in": domain.TOKEN_LIFETIME_SECONDS,
                     "user": auth.user_view(user)}
 
@@ -134,7 +134,7 @@ def install_bearer_identity(app: Flask) -> None:
         if not header:
             return None
         scheme, _, token = header.partition(" ")
-        identity = auth.read_token(token.strip(), runtime().settings.secret_key) \
+        identity = auth.read_token(token.strip(), runtime().settings.token_key) \
             if scheme.lower() == "bearer" else None
         if identity is not None:
             identity = runtime().accounts.current(identity)
@@ -169,7 +169,7 @@ def create_app(settings: Settings | None = None, *, engine=None):
     install_bearer_identity(app)
     install_guards(app, GuardSettings.from_env())
     rt = runtime_of(app)
-    rt.services = ServiceClient(settings.service_urls, settings.secret_key,
+    rt.services = ServiceClient(settings.service_urls, settings.identity_key,
                                 timeout=env_float("SERVICEDESK_UPSTREAM_TIMEOUT", 15.0),
                                 connect_timeout=env_float("SERVICEDESK_UPSTREAM_CONNECT_TIMEOUT",
                                                           2.0),

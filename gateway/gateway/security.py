@@ -84,7 +84,7 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
         MAX_CONTENT_LENGTH=guards.max_request_bytes, MAX_FORM_PARTS=200,
         SESSION_COOKIE_NAME="sd_session", SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=guards.cookie_secure)
-    app.secret_key = app.extensions["servicedesk"].settings.secret_key
+    app.secret_key = app.extensions["servicedesk"].settings.session_key
     app.jinja_env.globals["csrf_token"] = csrf_token
     limiter = RateLimiter(rate=guards.public_post_rate, burst=guards.public_post_burst)
 

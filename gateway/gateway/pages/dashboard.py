@@ -38,7 +38,7 @@ def logged_in():
     """The console's login, if any: its token from the session, the account still active and
     its role as it is now."""
     token = session.get("staff_token")
-    identity = auth.read_token(token, runtime().settings.secret_key) if token else None
+    identity = auth.read_token(token, runtime().settings.token_key) if token else None
     return runtime().accounts.current(identity) if identity is not None else None
 
 

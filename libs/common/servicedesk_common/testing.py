@@ -161,6 +161,7 @@ class TestBus:
 
 
 TEST_RETRY_DELAYS_MS = (200, 400)
+TEST_SECRET_KEY = "test-only-" + "k" * 32  # make_settings' key
 
 
 @pytest.fixture
@@ -183,7 +184,7 @@ def make_settings(test_databases, test_bus, tmp_path):
         settings = replace(
             base, amqp_url=test_bus.amqp_url, bus_prefix=test_bus.prefix,
             database_url=template.replace("{service}", service), shares_database=False,
-            data_dir=Path(tmp_path), secret_key="test-secret-key",
+            data_dir=Path(tmp_path), secret_key=TEST_SECRET_KEY,
             retry_delays_ms=TEST_RETRY_DELAYS_MS, relay_idle_seconds=0.05)
         return replace(settings, **overrides)
 
@@ -214,7 +215,7 @@ class ServiceHarness:
 
         identity = Identity(username=username, role=role, group=group,
                             email=extra.pop("email", None), name=extra.pop("name", None))
-        return {HEADER: sign_identity(identity, self.settings.secret_key), **extra}
+        return {HEADER: sign_identity(identity, self.settings.identity_key), **extra}
 
     def uow(self):
         module = importlib.import_module(f"{self.service}.worker")

@@ -59,7 +59,7 @@ def create_base_app(settings: Settings, *, title: str, engine=None) -> tuple[Fla
     app.extensions["servicedesk"] = Runtime(settings, engine, session_factory(engine))
     api = Api(app)
     install_request_id(app)
-    install_identity(app, settings.secret_key)
+    install_identity(app, settings.identity_key)
     install_error_handlers(app)
     install_operations(app)
     return app, api

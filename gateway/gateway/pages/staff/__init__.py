@@ -43,7 +43,7 @@ def _configure(state):
     """The session cookie carries the login: signed with the gateway's secret, HttpOnly,
     SameSite=Lax (security.install_guards sets the same; this holds without it too)."""
     app = state.app
-    app.secret_key = app.secret_key or app.extensions["servicedesk"].settings.secret_key
+    app.secret_key = app.secret_key or app.extensions["servicedesk"].settings.session_key
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
@@ -73,7 +73,7 @@ def _gate():
 
 
 def _secret() -> str:
-    return current_app.extensions["servicedesk"].settings.secret_key
+    return current_app.extensions["servicedesk"].settings.token_key
 
 
 def _check_csrf() -> None:

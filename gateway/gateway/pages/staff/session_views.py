@@ -40,7 +40,7 @@ def login():
         try:
             with unit_of_work() as uow:
                 user = auth.login(username, password, uow=uow)
-                token = auth.issue_token(user, runtime().settings.secret_key)
+                token = auth.issue_token(user, runtime().settings.token_key)
                 role = user.role
         except Unauthorized as exc:
             status = 401
