@@ -14,7 +14,6 @@ from servicedesk_common.identity import (
     TECHNICIAN,
 )
 
-FAILURES_FORGOTTEN_AFTER_SECONDS = 24 * 3600  # a day without a failure starts the count again
 TOKEN_LIFETIME_SECONDS = 8 * 3600  # one working day
 
 # username -> (role, level-2 group)
@@ -40,10 +39,13 @@ def is_role(value: str) -> bool:
 @dataclass(frozen=True)
 class LoginDelay:
     """After `free` failed logins in a row, each further attempt waits `base` seconds, doubling
-    with every failure up to `longest`: never a lock that refuses the right password."""
+    with every failure up to `longest`: never a lock that refuses the right password. After
+    `forget_after` seconds without a failure the count starts again (longer than `longest`, so
+    that waiting out the delay does not reset it)."""
     free: int
     base: float
     longest: float
+    forget_after: float
 
     def seconds(self, failures: int) -> float:
         if failures < self.free:
@@ -52,9 +54,12 @@ class LoginDelay:
 
     def wait(self, failures: int, last_failed_at: float, now: float) -> float:
         """Seconds left before the next attempt is heard (0: now)."""
-        if now - last_failed_at >= FAILURES_FORGOTTEN_AFTER_SECONDS:
+        if self.forgotten(last_failed_at, now):
             return 0.0
         return max(0.0, last_failed_at + self.seconds(failures) - now)
+
+    def forgotten(self, last_failed_at: float, now: float) -> bool:
+        return now - last_failed_at >= max(self.forget_after, 2 * self.longest)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.settings import env_float, env_int
 
-from .domain import FAILURES_FORGOTTEN_AFTER_SECONDS, LoginDelay
+from .domain import LoginDelay
 from .models import LoginFailure, RateBucket
 
 IDLE_BUCKET_SECONDS = 24 * 3600  # an untouched bucket is full again long before this
@@ -78,12 +78,13 @@ class SharedLimiter:
 
 
 def delay_from_env() -> tuple[LoginDelay, LoginDelay]:
-    """(per account, per source): the same growth, a source gets more free failures (an
-    office behind one address)."""
+    """(per account, per source): the same growth; a source (maybe a whole office behind one
+    address) gets more free failures, and forgets them after an hour instead of a day."""
     base = env_float("SERVICEDESK_LOGIN_DELAY_SECONDS", 1.0)
     longest = env_float("SERVICEDESK_LOGIN_MAX_DELAY_SECONDS", 900.0)
-    return (LoginDelay(env_int("SERVICEDESK_LOGIN_FREE_FAILURES", 3), base, longest),
-            LoginDelay(env_int("SERVICEDESK_LOGIN_SOURCE_FREE_FAILURES", 20), base, longest))
+    return (LoginDelay(env_int("SERVICEDESK_LOGIN_FREE_FAILURES", 3), base, longest, 24 * 3600),
+            LoginDelay(env_int("SERVICEDESK_LOGIN_SOURCE_FREE_FAILURES", 50), base, longest,
+                       3600))
 
 
 class LoginThrottle:
@@ -110,10 +111,12 @@ class LoginThrottle:
     def failed(self, keys: list[str]) -> dict[str, int]:
         """Counts one failure on each key; returns the new counts."""
         now = self.clock()
-        forgotten = LoginFailure.last_failed_at < now - FAILURES_FORGOTTEN_AFTER_SECONDS
         counts = {}
         with self.engine.begin() as conn:
             for key in keys:
+                rule = self._rule(key)
+                forgotten = LoginFailure.last_failed_at <= now - max(rule.forget_after,
+                                                                     2 * rule.longest)
                 insert = _insert(self.engine)(LoginFailure).values(
                     key=key, failures=1, last_failed_at=now)
                 statement = insert.on_conflict_do_update(

@@ -1,19 +1,22 @@
 """Account rules: the growing delay after failed logins, the rate limiter's token bucket."""
-from gateway.domain import FAILURES_FORGOTTEN_AFTER_SECONDS, LoginDelay, RateLimiter
+from gateway.domain import LoginDelay, RateLimiter
 from gateway.limits import limits_from_env
 
 
 def test_failed_logins_make_the_next_attempt_wait_longer_each_time_up_to_a_cap():
-    delay = LoginDelay(free=3, base=1.0, longest=60.0)
+    delay = LoginDelay(free=3, base=1.0, longest=60.0, forget_after=3600)
     assert [delay.seconds(n) for n in range(9)] == [0, 0, 0, 1, 2, 4, 8, 16, 32]
     assert delay.seconds(10) == delay.seconds(1000) == 60.0
 
 
-def test_the_wait_runs_from_the_last_failure_and_a_day_without_failures_forgets_them():
-    delay = LoginDelay(free=1, base=10.0, longest=60.0)
+def test_the_wait_runs_from_the_last_failure_and_a_quiet_spell_forgets_the_failures():
+    delay = LoginDelay(free=1, base=10.0, longest=60.0, forget_after=3600)
     assert delay.wait(2, last_failed_at=1000.0, now=1005.0) == 15.0
     assert delay.wait(2, last_failed_at=1000.0, now=1020.0) == 0.0
-    assert delay.wait(50, last_failed_at=0.0, now=FAILURES_FORGOTTEN_AFTER_SECONDS) == 0.0
+    assert not delay.forgotten(last_failed_at=0.0, now=3599.0)
+    assert delay.forgotten(last_failed_at=0.0, now=3600.0)
+    # waiting out the longest delay never resets the count
+    assert not LoginDelay(1, 1.0, 900.0, forget_after=60).forgotten(0.0, 1000.0)
 
 
 class Clock:
