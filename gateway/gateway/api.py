@@ -9,7 +9,7 @@ from flask import Flask, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from servicedesk_common.errors import Conflict, Invalid, NotFound, Unauthorized, error_body
+from servicedesk_common.errors import Conflict, NotFound, Unauthorized, error_body
 from servicedesk_common.identity import ADMIN
 from servicedesk_common.settings import Settings, env, env_float, env_int
 from servicedesk_common.web import create_base_app, current_identity, request_id, require, runtime
@@ -85,21 +85,12 @@ class OwnPassword(MethodView):
     def post(self, data):
         """Change your own password (the old one, then the new one): every other session
         ends; the answer carries a new token."""
-        throttle = runtime().login_throttle
-        username = current_identity().username
-        keys = throttle.keys(username, source())
-        wait = throttle.wait(keys)
-        if wait > 0:
-            raise auth.LoginThrottled(wait)
         with unit_of_work() as uow:
-            user = _user(uow, username)
-            if not auth.password_matches(user.password_hash, data["old_password"]):
-                throttle.failed(keys)
-                raise Invalid("This is not your current password.", field="old_password")
-            user.password_hash = auth.hash_password(data["new_password"])
-            uow.users.end_sessions(user)
+            user = _user(uow, current_identity().username)
+            auth.change_password(user, data["old_password"], data["new_password"], uow=uow,
+                                 throttle=runtime().login_throttle, source=source())
             uow.commit()
-            runtime().accounts.forget(username)
+            runtime().accounts.forget(user.username)
             return token_answer(user)
 
 
@@ -175,7 +166,7 @@ class UserItem(MethodView):
             ends_sessions = "password" in data or data.get("active") is False
             if "password" in data:
                 user.password_hash = auth.hash_password(data.pop("password"))
-                runtime().login_throttle.forget(runtime().login_throttle.keys(username, "")[0])
+                runtime().login_throttle.forget(limits.LoginThrottle.account_key(username))
             for name, value in data.items():
                 setattr(user, name, value)
             if ends_sessions:

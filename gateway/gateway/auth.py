@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from servicedesk_common.errors import ApiError, Unauthorized
+from servicedesk_common.errors import ApiError, Invalid, Unauthorized
 from servicedesk_common.identity import Identity
 
 from . import domain
@@ -85,11 +85,16 @@ class LoginThrottled(ApiError):
                          details={"retry_after": self.retry_after})
 
 
-def login(username: str, password: str, *, uow, throttle, source: str) -> User:
-    keys = throttle.keys(username, source)
+def _heard(throttle, keys: list[str]) -> None:
+    """Refuses (429) an attempt made before the wait its failures caused is over."""
     wait = throttle.wait(keys)
     if wait > 0:
         raise LoginThrottled(wait)
+
+
+def login(username: str, password: str, *, uow, throttle, source: str) -> User:
+    keys = throttle.keys(username, source)
+    _heard(throttle, keys)
     user = uow.users.get(username)
     if user is None or not user.active:
         password_matches(_DUMMY_HASH, password)
@@ -101,6 +106,18 @@ def login(username: str, password: str, *, uow, throttle, source: str) -> User:
         raise Unauthorized("Wrong username or password.")
     throttle.forget(keys[0])
     return user
+
+
+def change_password(user: User, old: str, new: str, *, uow, throttle, source: str) -> None:
+    """A user's own change: the old password first (a wrong one counts as a failed login),
+    then every earlier session ends."""
+    keys = throttle.keys(user.username, source)
+    _heard(throttle, keys)
+    if not password_matches(user.password_hash, old):
+        throttle.failed(keys)
+        raise Invalid("This is not your current password.", field="old_password")
+    user.password_hash = hash_password(new)
+    uow.users.end_sessions(user)
 
 
 def ensure_demo_accounts(password: str, *, uow) -> int:

@@ -97,8 +97,12 @@ class LoginThrottle:
         self.clock = clock
 
     @staticmethod
-    def keys(username: str, source: str) -> list[str]:
-        return [f"account:{username.strip().lower()}"[:200], f"source:{source}"[:200]]
+    def account_key(username: str) -> str:
+        return f"account:{username.strip().lower()}"[:200]
+
+    @classmethod
+    def keys(cls, username: str, source: str) -> list[str]:
+        return [cls.account_key(username), f"source:{source}"[:200]]
 
     def wait(self, keys: list[str]) -> float:
         """Seconds the caller must still wait before a password is checked (0: go on)."""
