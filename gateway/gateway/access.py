@@ -42,6 +42,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     # Auth and accounts (the gateway's own)
     ("POST", r"/auth/login", ANYONE),
     ("GET", r"/auth/me", ANY_USER),
+    ("POST", r"/auth/logout", ANY_USER),
+    ("POST", r"/auth/password", ANY_USER),
     ("GET", r"/users", only(ADMIN)),
     ("POST", r"/users", only(ADMIN)),
     ("GET", rf"/users/{_N}", only(ADMIN)),
