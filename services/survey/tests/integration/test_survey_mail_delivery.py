@@ -148,3 +148,34 @@ def test_mails_wait_while_the_server_is_down_and_arrive_once_when_it_is_back(
     subjects = sorted(m["Subject"] for m in received.messages)
     assert len(subjects) == 4 and len(set(subjects)) == 4  # every mail, each once
     assert sum("INC-2026-720001" in s for s in subjects) == 2
+
+
+def test_client_mails_held_while_the_server_is_stopped_arrive_once_and_still_thread(
+        start_surveys, smtp_port):
+    controller, before = start_smtp(smtp_port)
+    surveys = start_surveys()
+    try:
+        surveys.created("INC-2026-740001", guest_email="sari@madiunkota.go.id",
+                        tracking_token="trk-9")
+        assert wait_until(lambda: len(before.about("INC-2026-740001")) == 1, 15)
+    finally:
+        controller.stop()  # the office's mail server goes down
+
+    surveys.publish("ticket.replied", "INC-2026-740001", body="Teknisi menuju lokasi.",
+                    internal=False, by="operator1", by_role="operator", reply_id=11)
+    surveys.closed("INC-2026-740001", guest_email="sari@madiunkota.go.id")
+    assert wait_until(lambda: any(m.attempts >= 2 for m in surveys.mails()), 15)
+    assert [m.status for m in surveys.mails("INC-2026-740001")] == ["sent", "pending", "pending"]
+
+    controller, after = start_smtp(smtp_port)  # and comes back
+    try:
+        assert wait_until(lambda: all(m.status == "sent" for m in surveys.mails()), 15)
+        wait_until(lambda: False, 1.0)
+    finally:
+        controller.stop()
+    [receipt] = before.about("INC-2026-740001")
+    # each once; the back-off may send them in either order, the headers still thread
+    [reply, closing] = sorted(after.about("INC-2026-740001"), key=lambda m: "survei" in
+                              unfold(m["Subject"]).lower())
+    assert reply["In-Reply-To"] == receipt["Message-ID"]
+    assert closing["In-Reply-To"] == reply["Message-ID"]
