@@ -1,15 +1,15 @@
 """mails: Message-ID, In-Reply-To and References per mail (a ticket's mails thread); ticket
 contacts keep the tracking token, so every mail carries the tracking link
 
-Revision ID: 0005_mail_out
-Revises: 0004
+Revision ID: 0006_mail_out
+Revises: 0005
 Create Date: 2026-12-03 13:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0005_mail_out'
-down_revision = '0004'
+revision = '0006_mail_out'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
