@@ -78,6 +78,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     # Escalation
     ("GET", r"/groups", only(*STAFF)),
     ("GET", r"/escalations", only(TECHNICIAN, OPERATOR)),
+    ("GET", r"/notifications/preferences", only(*STAFF)),
+    ("PUT", r"/notifications/preferences", only(*STAFF)),
     # Survey
     ("GET", r"/surveys", only(SUPERVISOR)),
     ("GET", r"/surveys/user-groups", only(*STAFF)),
