@@ -89,7 +89,10 @@ def start_stack(test_databases, amqp_url: str, tmp_path: Path, **extra_env) -> t
            "SERVICEDESK_LOG_LEVEL": "INFO", **extra_env}
     log_path = tmp_path / "stack.log"
     log_file = open(log_path, "wb")
-    process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "run.py")], env=env,
+    # Through servicedesk_common.lifetime: a test run that is killed takes its stack with it.
+    process = subprocess.Popen([sys.executable, "-m", "servicedesk_common.lifetime",
+                                str(os.getpid()), "--", sys.executable,
+                                str(ROOT / "deploy" / "run.py")], env=env,
                                cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
                                start_new_session=True)
     stack = Stack(f"http://127.0.0.1:{port}", password, env, log_path)
