@@ -1,9 +1,9 @@
-"""Which service answers which public path, and the pooled forwarding to it."""
+"""The pooled client to the services and the forwarding of a public call to the service that
+answers it (servicedesk_common.routes says which)."""
 from __future__ import annotations
 
 import json
 import logging
-import re
 from urllib.parse import quote
 
 import urllib3
@@ -16,30 +16,10 @@ from servicedesk_common.web import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
 
-ROUTES = [
-    (re.compile(r"^/api/v1/tickets/[^/]+/(assign|resolve|escalations|reassign|return)(/|$)"),
-     "escalation"),
-    (re.compile(r"^/api/v1/tickets/[^/]+/sla(/|$)"), "sla"),
-    (re.compile(r"^/api/v1/tickets/[^/]+/suggestions(/|$)"), "knowledge"),
-    (re.compile(r"^/api/v1/(tickets|track)(/|$)"), "intake"),
-    (re.compile(r"^/api/v1/(catalog|priority-matrix|classifications)(/|$)"), "triage"),
-    (re.compile(r"^/api/v1/sla(/|$)"), "sla"),
-    (re.compile(r"^/api/v1/(groups|escalations|notifications)(/|$)"), "escalation"),
-    (re.compile(r"^/api/v1/surveys(/|$)"), "survey"),
-    (re.compile(r"^/api/v1/kb(/|$)"), "knowledge"),
-]
-
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "If-None-Match")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Location",
                               "Cache-Control", "Allow", "Retry-After")
-
-
-def service_for(path: str) -> str | None:
-    for pattern, service in ROUTES:
-        if pattern.match(path):
-            return service
-    return None
 
 
 class ServiceClient:

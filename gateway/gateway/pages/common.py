@@ -1,5 +1,6 @@
 """What every page module uses to talk to the services: a call as a guest through the same
-pooled client the API routing uses, picking the service by the public path (routing.ROUTES)."""
+pooled client the API routing uses, picking the service by the public path (the route
+catalogue, servicedesk_common.routes)."""
 from __future__ import annotations
 
 import json
@@ -9,9 +10,8 @@ from urllib.parse import quote, urlencode
 from urllib3 import encode_multipart_formdata
 
 from servicedesk_common.errors import NotFound, Unavailable
+from servicedesk_common.routes import CATALOGUE
 from servicedesk_common.web import request_id, runtime
-
-from ..routing import service_for
 
 log = logging.getLogger(__name__)
 
@@ -25,19 +25,15 @@ def api(method: str, api_path: str, *, payload: dict | None = None,
         query: dict | None = None) -> tuple[int, dict]:
     """Call a public API path as a guest: (status, JSON body). A service that is down raises
     Unavailable (503 page); an unknown path raises NotFound."""
-    service = service_for(api_path)
-    if service is None:
-        raise NotFound(f"No API route {api_path}.")
-    return runtime().services.json(service, method, api_path, request_id=request_id(),
-                                   payload=payload, query=urlencode(query or {}))
+    return runtime().services.json(_service(method, api_path), method, api_path,
+                                   request_id=request_id(), payload=payload,
+                                   query=urlencode(query or {}))
 
 
 def upload(api_path: str, files: list, *, query: dict | None = None,
            field: str = "file") -> tuple[int, dict]:
     """POST files (werkzeug FileStorage) as one multipart request, each under `field`."""
-    service = service_for(api_path)
-    if service is None:
-        raise NotFound(f"No API route {api_path}.")
+    service = _service("POST", api_path)
     parts = [(field, (f.filename, f.read(), f.mimetype or "application/octet-stream"))
              for f in files]
     body, content_type = encode_multipart_formdata(parts)
@@ -49,6 +45,13 @@ def upload(api_path: str, files: list, *, query: dict | None = None,
         return response.status, json.loads(response.data or b"{}")
     except ValueError:
         return response.status, {}
+
+
+def _service(method: str, api_path: str) -> str:
+    route = CATALOGUE.find(method, api_path)
+    if route is None:
+        raise NotFound(f"No API route {method} {api_path}.")
+    return route.service
 
 
 def error_details(body: dict) -> dict:

@@ -1,7 +1,8 @@
 """Every console action is a call of the public API on behalf of the logged-in user: the same
-door check as the API (access.py), then the service through the gateway's ServiceClient with the
-user's signed identity, so the services' own permission rules apply unchanged. Routes the gateway
-answers itself (users, ...) are dispatched in-process with the user's bearer token."""
+door check as the API (the route catalogue, servicedesk_common.routes), then the service through
+the gateway's ServiceClient with the user's signed identity, so the services' own permission
+rules apply unchanged. Routes the gateway answers itself (users, ...) are dispatched in-process
+with the user's bearer token."""
 from __future__ import annotations
 
 import json
@@ -13,10 +14,8 @@ import urllib3
 from flask import current_app, g, session
 
 from servicedesk_common.errors import error_body
+from servicedesk_common.routes import CATALOGUE, GATEWAY
 from servicedesk_common.web import request_id, runtime
-
-from ... import access
-from ...routing import service_for
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -106,21 +105,24 @@ def identity():
 def allowed(method: str, path: str) -> bool:
     """Would the API's door let the logged-in user do this? (The service may still refuse a
     particular ticket: only it knows ownership and assignment.)"""
-    rule = access.rule_for(method, PREFIX + path)
-    return access.refusal(rule, identity(), has_token=False) is None
+    route = CATALOGUE.find(method, PREFIX + path)
+    return route is not None and route.access.refusal(identity(), has_token=False) is None
 
 
 def call(method: str, path: str, *, payload=None, query: dict | None = None,
          files: list | None = None, form: dict | None = None) -> Result:
     """`path` is the public API path without /api/v1, e.g. "/tickets/INC-2026-000001"."""
     public = PREFIX + path
-    if not allowed(method, path):
-        status = 401 if identity() is None else 403
-        return Result(status, error_body("forbidden", "Not allowed by the API's role table."))
+    route = CATALOGUE.find(method, public)
+    if route is None:
+        return Result(404, error_body("not_found", f"No API route {method} {public}."))
+    refused = route.access.refusal(identity(), has_token=False)
+    if refused:
+        return Result(refused, error_body("forbidden", "Not allowed by the API's role table."))
     query_string = urlencode({k: v for k, v in (query or {}).items() if v not in (None, "")},
                              doseq=True)
-    service = service_for(public)
-    if service is None:
+    service = route.service
+    if service == GATEWAY:
         return _in_process(method, public, payload, query_string)
     services = runtime().services
     if files is not None:
