@@ -10,12 +10,13 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-import urllib3
 from flask import current_app, g, session
 
 from servicedesk_common.errors import error_body
-from servicedesk_common.routes import CATALOGUE, GATEWAY
+from servicedesk_common.routes import CATALOGUE, NotDeclared, WrongMethod
 from servicedesk_common.web import request_id, runtime
+
+from ...routing import Answer
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -113,30 +114,16 @@ def call(method: str, path: str, *, payload=None, query: dict | None = None,
          files: list | None = None, form: dict | None = None) -> Result:
     """`path` is the public API path without /api/v1, e.g. "/tickets/INC-2026-000001"."""
     public = PREFIX + path
-    route = CATALOGUE.find(method, public)
-    if route is None:
-        return Result(404, error_body("not_found", f"No API route {method} {public}."))
-    refused = route.access.refusal(identity(), has_token=False)
-    if refused:
-        return Result(refused, error_body("forbidden", "Not allowed by the API's role table."))
     query_string = urlencode({k: v for k, v in (query or {}).items() if v not in (None, "")},
                              doseq=True)
-    service = route.service
-    if service == GATEWAY:
-        return _in_process(method, public, payload, query_string)
-    services = runtime().services
-    if files is not None:
-        fields = [(name, value) for name, value in (form or {}).items()] + files
-        body, content_type = urllib3.encode_multipart_formdata(fields)
-        response = services.call(service, method, public, identity=identity(),
-                                 request_id=request_id(), body=body, query=query_string,
-                                 headers={"Content-Type": content_type})
-        return _result(response.status, response.data, dict(response.headers))
-    response = services.call(
-        service, method, public, identity=identity(), request_id=request_id(),
-        body=json.dumps(payload).encode() if payload is not None else None, query=query_string,
-        headers={"Content-Type": "application/json"} if payload is not None else None)
-    return _result(response.status, response.data, dict(response.headers))
+    try:
+        answer = runtime().services.public(
+            method, public, identity=identity(), request_id=request_id(), payload=payload,
+            files=files, form=form, query=query_string,
+            own=lambda: _in_process(method, public, payload, query_string))
+    except (NotDeclared, WrongMethod):
+        return Result(404, error_body("not_found", f"No API route {method} {public}."))
+    return _result(answer.status, answer.data, answer.headers)
 
 
 def _result(status: int, data: bytes, headers: dict) -> Result:
@@ -150,14 +137,14 @@ def _result(status: int, data: bytes, headers: dict) -> Result:
     return Result(status, body, data, headers)
 
 
-def _in_process(method: str, path: str, payload, query_string: str) -> Result:
+def _in_process(method: str, path: str, payload, query_string: str) -> Answer:
     """The gateway's own routes (users, reports it may aggregate): through its own app, with the
     user's bearer token, so the API's views and checks are the ones that run."""
     token = session.get("staff_token", "")
     response = current_app.test_client().open(
         path, method=method, json=payload, query_string=query_string,
         headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id() or ""})
-    return _result(response.status_code, response.get_data(), dict(response.headers))
+    return Answer(response.status_code, response.get_data(), dict(response.headers))
 
 
 def get(path: str, **query) -> Result:
