@@ -129,6 +129,10 @@ class ServiceClient:
         for name in FORWARDED_RESPONSE_HEADERS:
             if name in upstream.headers:
                 response.headers[name] = upstream.headers[name]
+        location = response.headers.get("Location", "")
+        if location.startswith(self.service_urls[service] + "/"):
+            # A service's redirect names its internal address: hand on the path only.
+            response.headers["Location"] = location[len(self.service_urls[service]):]
         return response
 
 

@@ -8,6 +8,7 @@ import json
 import threading
 
 import pytest
+from flask import Response
 from werkzeug.serving import make_server
 
 
@@ -76,6 +77,14 @@ def test_a_path_starting_with_two_slashes_is_refused_not_redirected(gateway, fak
     assert response.status_code == 404 and "Location" not in response.headers
     assert response.json["error"]["code"] == "not_found"
     assert fake_service.received == []
+
+
+def test_a_redirect_from_a_service_never_names_its_internal_address(gateway, fake_service):
+    fake_service.answers["GET /api/v1/catalog"] = lambda r: Response(
+        "", status=308, headers={"Location": f"{fake_service.url}/api/v1/catalog?x=1"})
+    response = gateway().http.get("/api/v1/catalog")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/api/v1/catalog?x=1"
 
 
 def test_an_undeclared_route_is_a_404_even_when_a_service_has_it(served, fake_service):
