@@ -141,8 +141,8 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
 
 
 def refuse_path_tricks() -> None:
-    """One spelling per path: no `.` or `..` segment, no `//`, no encoded slash, backslash or
-    dot, no control character. What is checked here is then exactly what a service is sent
+    """One spelling per path: no `.` or `..` segment (encoded or not), no `//`, no backslash or
+    encoded slash, no control character. What is checked here is then exactly what a service is sent
     (urllib3 would resolve `..` on the way, a service would redirect `//` to its own URL)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
     raw_path = urlsplit(raw).path if raw.startswith(("http://", "https://")) else \
