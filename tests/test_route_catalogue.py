@@ -86,3 +86,13 @@ def test_every_declared_route_is_matched_back_to_its_own_declaration():
     for route in ROUTES:
         path = re.sub(r"<[^>]+>", "X-1", re.sub(r"<int:[^>]+>", "7", route.rule))
         assert catalogue.match(route.method, path) == route, route
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_declared_route_is_described_in_its_services_openapi_document(apps, service):
+    """The gateway's merged document takes each declared operation from here."""
+    paths = apps[service].test_client().get("/openapi.json").json["paths"]
+    undescribed = [(route.method, route.openapi_path) for route in ROUTES
+                   if route.service == service
+                   and route.method.lower() not in paths.get(route.openapi_path, {})]
+    assert undescribed == []
