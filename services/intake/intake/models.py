@@ -50,6 +50,7 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sla: Mapped[dict | None] = mapped_column(JSON)
     sla_state: Mapped[str | None] = mapped_column(String(20), index=True)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # sla's resolution due
     escalations: Mapped[list | None] = mapped_column(JSON)
     survey: Mapped[dict | None] = mapped_column(JSON)
     classification: Mapped[dict | None] = mapped_column(JSON)
@@ -112,3 +113,9 @@ class NumberSequence(Base):
 
 
 Index("ix_tickets_status_created", Ticket.status, Ticket.created_at)
+# GET /api/v1/tickets?sort=...: one index per sort field with the id as the tie-break.
+SORT_INDEXES = tuple(
+    Index(f"ix_tickets_sort_{name}", getattr(Ticket, name), Ticket.id)
+    for name in ("created_at", "updated_at", "priority", "status", "title", "type", "category",
+                 "service", "channel", "group", "assignee", "client", "agency", "sla_due_at",
+                 "sla_state"))

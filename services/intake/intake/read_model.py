@@ -15,7 +15,7 @@ from .models import Reply
 SLA_FIELDS = ("policy", "calendar", "response_due_at", "resolution_due_at", "responded_at",
               "response_met", "resolution_met", "state")
 # the columns a handler reads or compares, when it needs neither replies nor a status move
-SLA_COLUMNS = ("sla", "sla_state", "versions")
+SLA_COLUMNS = ("sla", "sla_state", "sla_due_at", "versions")
 REASSIGNED_COLUMNS = ("escalations", "versions", "group", "assignee")
 
 
@@ -35,6 +35,8 @@ def on_sla_event(event: Envelope, *, uow) -> None:
         return
     ticket.sla = {name: payload.get(name) for name in SLA_FIELDS}
     ticket.sla_state = payload.get("state")
+    due = payload.get("resolution_due_at")
+    ticket.sla_due_at = datetime.fromisoformat(due) if due else None
     if event.type in ("sla.at_risk", "sla.breached", "sla.met"):
         uow.tickets.record(ticket, what=event.type.replace(".", "_"), by="sla", source="sla",
                            at=_parse(payload.get("at")), to_value=payload.get("target"))

@@ -186,6 +186,16 @@ def test_an_older_sla_event_does_not_undo_a_newer_state(deliver, late):
     assert ticket.sla_state == "breached" and ticket.sla["state"] == "breached"
 
 
+def test_the_resolution_due_time_is_kept_for_sorting(deliver):
+    number = deliver.create()
+    due = T0 + timedelta(hours=8)
+    deliver(event("sla.started", number, **SAMPLES["sla.started"]))
+    assert deliver.ticket(number).sla_due_at == due
+    deliver(event("sla.updated", number, at=T0 + timedelta(minutes=1),
+                  **{**SAMPLES["sla.updated"], "resolution_due_at": None}))
+    assert deliver.ticket(number).sla_due_at is None
+
+
 def test_sla_warnings_and_other_services_changes_are_in_the_history(deliver):
     number = deliver.create()
     for event_type in ("sla.at_risk", "sla.breached", "ticket.assigned", "article.used",
