@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ import urllib3
 from flask import current_app, g, session
 
 from servicedesk_common.errors import error_body
+from servicedesk_common.settings import env_float
 from servicedesk_common.web import request_id, runtime
 
 from ... import access
@@ -170,3 +172,21 @@ def get_or_none(path: str, **query):
         log.warning("event=panel_unavailable path=%s", path)
         return None
     return result.body if result.ok else None
+
+
+def ticket_showing(number: str, shows) -> dict | None:
+    """Read-your-writes: another service applies an action's effect a moment later (triage the
+    priority, escalation the assignee and the solution); look at intake's ticket until
+    `shows(ticket)` holds, for at most SERVICEDESK_CONSOLE_WAIT_SECONDS. None if it did not."""
+    deadline = time.monotonic() + env_float("SERVICEDESK_CONSOLE_WAIT_SECONDS", 5.0)
+    pause = 0.05
+    while True:
+        result = get(f"/tickets/{number}")
+        if result.ok and shows(result.body):
+            return result.body
+        left = deadline - time.monotonic()
+        if left <= 0:
+            log.info("event=console_wait_timeout ticket=%s", number)
+            return None
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.4)

@@ -95,14 +95,26 @@ def ticket(number):
     return render_ticket(load_ticket(number))
 
 
+PENDING = ("Perubahan sudah diterima tetapi belum tampil di semua bagian tiket; muat ulang "
+           "halaman sebentar lagi.")
+
+
+def done(number: str, success: str, shows=None):
+    """Back to the ticket, at its top where the message is, once the ticket shows what the
+    action caused (`shows(ticket)`, when another service applies it): read-your-writes."""
+    flash(success, "success")
+    if shows is not None and backend.ticket_showing(number, shows) is None:
+        flash(PENDING, "info")
+    return redirect(url_for("staff.ticket", number=number))
+
+
 def act(number: str, form_name: str, method: str, path: str, payload: dict | None,
-        success: str):
+        success: str, shows=None):
     """Call the API; on success back to the ticket with a message, otherwise the ticket page
     again with the service's messages next to this form's fields."""
     result = backend.call(method, path, payload=payload)
     if result.ok:
-        flash(success, "success")
-        return redirect(url_for("staff.ticket", number=number) + f"#{form_name}")
+        return done(number, success, shows)
     return render_ticket(load_ticket(number), form=form_name, errors=result.errors,
                          values=request.form.to_dict(), problem=result.message,
                          status=result.status)
@@ -139,14 +151,16 @@ def resolve(number):
     if request.form.get("kb_article"):
         payload["kb_article"] = request.form["kb_article"]
     return act(number, "selesaikan", "POST", f"/tickets/{number}/resolve", payload,
-               "Solusi dikirim; operator diberi tahu bahwa eskalasi selesai.")
+               "Solusi dikirim; operator diberi tahu bahwa eskalasi selesai.",
+               shows=lambda t: t.get("solution") == payload["solution"])
 
 
 @bp.post("/tiket/<number>/kembalikan")
 def return_to_level1(number):
     """The technician hands the ticket back (not his group's, or level 1 can solve it)."""
     return act(number, "selesaikan", "POST", f"/tickets/{number}/return",
-               {"reason": text("reason")}, "Tiket dikembalikan ke operator (level 1).")
+               {"reason": text("reason")}, "Tiket dikembalikan ke operator (level 1).",
+               shows=lambda t: _open_escalation(t) is None)
 
 
 @bp.post("/tiket/<number>/tutup")

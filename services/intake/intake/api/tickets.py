@@ -152,12 +152,16 @@ class Close(MethodView):
     @blp.arguments(CloseIn())
     @blp.response(200, TicketOut)
     def post(self, data, number):
-        """Close: status done, with the resolution the client is told; the survey follows."""
+        """Close: status done, with the resolution the client is told; the survey follows.
+        A ticket without category, service (where its category has some), urgency, impact
+        or a resolution (given here, or level 2's solution) is refused, naming what lacks."""
         identity = caller()
         allow(identity, *DESK, what="close tickets")
         with unit_of_work() as uow:
             ticket, _ = ticket_for(uow, number, for_update=True)
-            handlers.close(ticket, resolution=data.get("resolution"), by=identity, uow=uow)
+            with_catalog(lambda catalog: handlers.close(
+                ticket, resolution=data.get("resolution"), by=identity, uow=uow,
+                catalog=catalog))
             uow.commit()
             return ticket_view(ticket, staff=True)
 

@@ -20,6 +20,7 @@ def tickets(desk):
     numbers = [t["number"] for t in made]
     desk.patch(numbers[0], status="new")
     desk.patch(numbers[0], status="in_progress")
+    desk.make_closable(numbers[2])
     desk.patch(numbers[2], status="done")
     with desk.harness.uow() as uow:
         first, second = uow.tickets.get(numbers[0]), uow.tickets.get(numbers[1])

@@ -134,13 +134,13 @@ def test_an_assignment_moves_a_submitted_ticket_to_in_progress_step_by_step(deli
 
 
 def test_an_assignment_arriving_after_the_close_does_not_reopen(deliver):
-    number = deliver.create()
+    number = deliver.create(staff=True, urgency="low", impact="low")
     with deliver.make_uow() as uow:
         from intake.handlers import close
         from servicedesk_common.identity import Identity
 
-        close(uow.tickets.get(number), resolution=None, by=Identity("operator1", "operator"),
-              uow=uow)
+        close(uow.tickets.get(number), resolution="Selesai.",
+              by=Identity("operator1", "operator"), uow=uow, catalog=None)
         uow.commit()
     deliver(event("ticket.assigned", number, at=T0 - timedelta(minutes=1),
                   **SAMPLES["ticket.assigned"]))
