@@ -5,7 +5,8 @@ A throwaway PostgreSQL database (on the server of SERVICEDESK_DATABASE_URL, else
 is migrated, filled with --tickets tickets (a fifth open, three replies per hundred) by one
 INSERT ... SELECT generate_series, analysed, then each query runs --rounds times through the
 service's API in-process (Flask test client: identity, validation, count, page of 25, JSON).
-Prints JSON with p50/p95 per query; exits 1 when a p95 (searches aside) is over --budget-ms.
+Prints JSON with p50/p95 per query; exits 1 when a p95 (the search for a word a fifth of the
+tickets hold aside) is over --budget-ms.
 The database is dropped at the end (--keep leaves it).
 
     .venv/bin/python bench/ticket_list.py [--tickets 100000] [--rounds 20] [--budget-ms 150]
@@ -41,7 +42,8 @@ QUERIES = {  # name -> query string; what the queue and the API's users ask
     "sort_title": "?sort=title",
     "open_by_priority": "?status=submitted,new,in_progress&sort=priority",
     "category_by_assignee": "?category=Jaringan&sort=assignee",
-    "search_title_body_replies": "?q=printer",  # ILIKE: a scan, reported, not budgeted
+    "search_rare": "?q=ruang%2077777",  # title, body and replies through trigram indexes
+    "search_common": "?q=printer",  # a fifth of all tickets match: reported, not budgeted
 }
 FILL = """
 INSERT INTO tickets (number, type, title, body, category, service, channel, status, urgency,
@@ -125,7 +127,7 @@ def main(argv=None) -> int:
         engine.dispose()
         if not args.keep:
             _drop(url)
-    budgeted = {k: v for k, v in timings.items() if not k.startswith("search")}
+    budgeted = {k: v for k, v in timings.items() if k != "search_common"}
     result = {"benchmark": "ticket list", "tickets": args.tickets, "rounds": args.rounds,
               "budget_ms": args.budget_ms, "fill_seconds": round(fill_seconds, 1),
               "cpus": os.cpu_count(), "loadavg_1m": os.getloadavg()[0], **timings,

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select, union
 
 from servicedesk_common.errors import Forbidden
 from servicedesk_common.identity import CLIENT
 from servicedesk_common.web import current_identity
 
 from .. import handlers
-from ..models import Reply, Ticket
+from ..models import Reply, Ticket, searched_text
 from ..schemas import (
     CloseIn,
     HistoryOut,
@@ -97,13 +97,11 @@ def _filtered(query, args: dict, identity):
     if args.get("q"):
         escaped = args["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        in_replies = exists().where(Reply.ticket_id == Ticket.id,
-                                    Reply.body.ilike(pattern, escape="\\"))
+        in_replies = select(Reply.ticket_id).where(Reply.body.ilike(pattern, escape="\\"))
         if not identity.is_staff:  # internal notes are not the client's to search
             in_replies = in_replies.where(Reply.internal.is_(False))
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in (
-            Ticket.title, Ticket.body, Ticket.number, Ticket.guest_email, Ticket.client)),
-            in_replies))
+        in_ticket = select(Ticket.id).where(searched_text().ilike(pattern, escape="\\"))
+        query = query.where(Ticket.id.in_(union(in_ticket, in_replies)))
     return query
 
 

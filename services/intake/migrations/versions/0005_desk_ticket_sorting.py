@@ -27,6 +27,28 @@ def upgrade() -> None:
     _fill_due_times()
     for name in SORTED:
         op.create_index(f'ix_tickets_sort_{name}', 'tickets', [name, 'id'])
+    _trigram_indexes()
+
+
+SEARCHED = ("(title || ' ' || body || ' ' || number || ' ' || coalesce(guest_email, '') "
+            "|| ' ' || coalesce(client, ''))")  # intake.models.searched_text, as SQL
+
+
+def _trigram_indexes() -> None:
+    """q (ILIKE '%...%') over tickets and replies through pg_trgm GIN indexes. pg_trgm is a
+    trusted extension (PostgreSQL 13+); where it cannot be created the search still works,
+    by a scan."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except sa.exc.DBAPIError:
+        return
+    op.execute(f"CREATE INDEX ix_tickets_search_trgm ON tickets USING gin ({SEARCHED} "
+               "gin_trgm_ops)")
+    op.execute("CREATE INDEX ix_replies_body_trgm ON replies USING gin (body gin_trgm_ops)")
 
 
 def _fill_due_times() -> None:
@@ -48,6 +70,8 @@ def _fill_due_times() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_tickets_search_trgm")
+    op.execute("DROP INDEX IF EXISTS ix_replies_body_trgm")
     for name in SORTED:
         op.drop_index(f'ix_tickets_sort_{name}', table_name='tickets')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
