@@ -113,9 +113,11 @@ def duration(minutes: float) -> str:
     return " ".join(parts[:2])
 
 
-def sla_badge(ticket: dict, now: datetime | None = None) -> dict:
-    """The list's badge: state (ok / at_risk / breached / paused) and the time to the target that
-    is running (response until verified, then resolution)."""
+def sla_badge(ticket: dict, now: datetime | None = None, explain: dict | None = None) -> dict:
+    """The badge: state (ok / at_risk / breached / paused) and the target that is running
+    (response until verified, then resolution). Time left is business time, and only the SLA
+    service's explanation knows it (the calendar): with it the badge says what is left in
+    working time, without it (the queue) the due moment; never a wall-clock countdown."""
     sla = ticket.get("sla") or {}
     now = now or datetime.now(UTC)
     state = sla.get("state") or None
@@ -125,17 +127,20 @@ def sla_badge(ticket: dict, now: datetime | None = None) -> dict:
         met = sla.get("resolution_met")
         return {"state": "met" if met else ("breached" if met is False else "ok"),
                 "label": "Selesai", "left": None}
-    if sla.get("responded_at") or not sla.get("response_due_at"):
-        target, due = "Penyelesaian", parse_time(sla.get("resolution_due_at"))
-    else:
-        target, due = "Respons", parse_time(sla.get("response_due_at"))
+    key = "resolution" if sla.get("responded_at") or not sla.get("response_due_at") \
+        else "response"
+    target = "Penyelesaian" if key == "resolution" else "Respons"
+    due = parse_time(sla.get(f"{key}_due_at"))
     left = None
     if due is not None:
-        minutes = (due - now).total_seconds() / 60
-        left = f"{target}: sisa {duration(minutes)}" if minutes >= 0 else \
-            f"{target}: lewat {duration(minutes)}"
+        late = due < now
+        left = f"{target}: {'lewat tenggat' if late else 'tenggat'} {waktu(due)}"
+        working = (explain or {}).get(key) or {}
+        if not late and working.get("remaining_minutes") is not None:
+            left = f"{target}: sisa {duration(working['remaining_minutes'])} kerja " \
+                   f"(tenggat {waktu(due)})"
         if state is None:
-            state = "ok" if minutes >= 0 else "breached"
+            state = "breached" if late else "ok"
     state = state or "ok"
     return {"state": state, "label": label(SLA_STATE, state), "left": left}
 

@@ -85,7 +85,7 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
     kb = suggestions(n) if can["suggest"] else {"articles": [], "tickets": [],
                                                 "used_articles": set(), "used_tickets": set()}
     return render_template(
-        "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket),
+        "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket, explain=explain),
         history=history, explain=explain, kb=kb, escalation=_open_escalation(ticket),
         form=form, errors=errors or {}, values=values or {}, problem=problem), status
 
