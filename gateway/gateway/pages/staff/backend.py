@@ -35,6 +35,10 @@ MESSAGES = {
     "Must not be blank.": "Wajib diisi.",
     "Not a valid date.": "Tanggal tidak valid.",
     "Not a valid datetime.": "Waktu tidak valid.",
+    "Write the resolution the client is told.": "Tulis catatan penyelesaian untuk klien.",
+    "Set the urgency before closing.": "Tentukan urgensi sebelum menutup.",
+    "Set the impact before closing.": "Tentukan dampak sebelum menutup.",
+    "Choose the category before closing.": "Pilih kategori sebelum menutup.",
 }
 STATUS_TEXT = {
     400: "Permintaan tidak valid.", 401: "Sesi Anda berakhir; silakan masuk kembali.",
