@@ -87,3 +87,28 @@ def test_a_refused_close_names_what_is_missing(desk, fake_service):
     assert "belum diisi: Layanan, Urgensi." in page
     assert "Tulis catatan penyelesaian untuk klien." in page
     assert f'href="/staf/tiket/{NUMBER}/edit"' in page
+
+
+def test_a_ticket_recorded_and_assigned_at_once_lands_showing_its_assignee(desk, fake_service):
+    app = desk(reads_until_prioritised=0)
+    reads = {"count": 0}
+
+    def read(_request):
+        reads["count"] += 1
+        assigned = reads["count"] > 3
+        return 200, {**TICKET, "assignee": "tech-network-1" if assigned else None,
+                     "escalations": [{"id": 7, "state": "open"}] if assigned else []}
+
+    fake_service.answers[f"GET {PATH}"] = read
+    fake_service.answers["POST /api/v1/tickets"] = lambda r: (201, {**TICKET})
+    fake_service.answers[f"POST {PATH}/assign"] = lambda r: (201, {
+        "id": 7, "group": "network", "assignee": "tech-network-1"})
+    token = app.csrf("/staf/tiket/baru")
+    response = app.http.post("/staf/tiket/baru", data={
+        "csrf_token": token, "kategori": "incident|Jaringan", "title": "Internet mati",
+        "body": "Sejak pagi.", "channel": "phone", "guest_email": "w@example.com",
+        "assign_to": "network/tech-network-1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert reads["count"] == 4
+    page = app.http.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Tiket {NUMBER} dibuat." in page and "belum tampil" not in page

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from flask import (
     current_app,
-    flash,
     g,
     get_template_attribute,
     jsonify,
@@ -232,12 +231,16 @@ def new_ticket():
             errors["kategori"] = errors.pop("type", []) + errors.pop("category", [])
         return _new_ticket_form(form.to_dict(), errors, result.message, result.status)
     number = result.body["number"]
-    follow_ups = _after_create(number, form)
-    flash(f"Tiket {number} dibuat." + follow_ups, "success")
-    return redirect(url_for("staff.ticket", number=number))
+    follow_ups, escalation = _after_create(number, form)
+    from .ticket import done  # here: ticket_forms imports this module
+    from .ticket_forms import assignment_shown, priority_shown
+
+    waits = [w for w in (priority_shown(payload, payload), assignment_shown(escalation)) if w]
+    return done(number, f"Tiket {number} dibuat." + follow_ups,
+                (lambda t: all(w(t) for w in waits)) if waits else None)
 
 
-def _after_create(number: str, form) -> str:
+def _after_create(number: str, form) -> tuple[str, dict | None]:
     """FRM-002's other fields are other services' business: the internal note (Catatan Tiket),
     the attachments (Lampirkan File) and the assignee (Tugaskan User) follow the creation."""
     problems = []
@@ -249,14 +252,17 @@ def _after_create(number: str, form) -> str:
              for f in request.files.getlist("files") if f and f.filename]
     if files and not backend.call("POST", f"/tickets/{number}/attachments", files=files).ok:
         problems.append("lampiran")
-    target = form.get("assign_to", "")
+    target, escalation = form.get("assign_to", ""), None
     if target:
         diagnosis = note or "Dicatat oleh operator dan langsung ditugaskan."
-        if not backend.call("POST", f"/tickets/{number}/assign", payload={
-                **assign_target(target), "diagnosis": diagnosis,
-                "reason": "Ditugaskan saat pencatatan (FRM-002)."}).ok:
+        assigned = backend.call("POST", f"/tickets/{number}/assign", payload={
+            **assign_target(target), "diagnosis": diagnosis,
+            "reason": "Ditugaskan saat pencatatan (FRM-002)."})
+        if assigned.ok:
+            escalation = assigned.body
+        else:
             problems.append("penugasan")
     if problems:
-        return " Namun gagal menyimpan: " + ", ".join(problems) + \
-            ". Ulangi dari halaman tiket."
-    return ""
+        return (" Namun gagal menyimpan: " + ", ".join(problems) +
+                ". Ulangi dari halaman tiket.", escalation)
+    return "", escalation
