@@ -71,6 +71,8 @@ def test_when_the_change_does_not_show_in_time_the_page_says_it_is_on_its_way(de
     page = app.http.get(response.headers["Location"]).get_data(as_text=True)
     assert "Tiket diperbarui." in page
     assert "belum tampil di semua bagian tiket" in page
+    assert response.headers["Location"].endswith(f"/staf/tiket/{NUMBER}?menunggu=1")
+    assert f'<meta http-equiv="refresh" content="3;url=/staf/tiket/{NUMBER}">' in page
 
 
 def test_a_refused_close_names_what_is_missing(desk, fake_service):

@@ -75,7 +75,8 @@ def suggestions(number: str) -> dict:
 
 
 def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None = None,
-                  values: dict | None = None, problem: str | None = None, status: int = 200):
+                  values: dict | None = None, problem: str | None = None, status: int = 200,
+                  pending: bool = False):
     n = ticket["number"]
     can = permissions(ticket)
     history = backend.get_or_none(f"/tickets/{n}/history") if can["history"] else None
@@ -87,16 +88,17 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
     return render_template(
         "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket, explain=explain),
         history=history, explain=explain, kb=kb, escalation=_open_escalation(ticket),
-        form=form, errors=errors or {}, values=values or {}, problem=problem), status
+        form=form, errors=errors or {}, values=values or {}, problem=problem,
+        pending=pending), status
 
 
 @bp.get("/tiket/<number>")
 def ticket(number):
-    return render_ticket(load_ticket(number))
+    return render_ticket(load_ticket(number), pending=request.args.get("menunggu") == "1")
 
 
-PENDING = ("Perubahan sudah diterima tetapi belum tampil di semua bagian tiket; muat ulang "
-           "halaman sebentar lagi.")
+PENDING = ("Perubahan sudah diterima tetapi belum tampil di semua bagian tiket; halaman ini "
+           "dimuat ulang sebentar lagi.")
 
 
 def done(number: str, success: str, shows=None):
@@ -104,7 +106,8 @@ def done(number: str, success: str, shows=None):
     action caused (`shows(ticket)`, when another service applies it): read-your-writes."""
     flash(success, "success")
     if shows is not None and backend.ticket_showing(number, shows) is None:
-        flash(PENDING, "info")
+        flash(PENDING, "info")  # the page then loads itself once more (`menunggu`)
+        return redirect(url_for("staff.ticket", number=number, menunggu=1))
     return redirect(url_for("staff.ticket", number=number))
 
 
