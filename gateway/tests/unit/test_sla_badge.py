@@ -13,7 +13,7 @@ TICKET = {"status": "in_progress", "sla": {
 
 def test_without_the_explanation_the_badge_gives_the_due_moment_not_wall_clock_hours():
     badge = sla_badge(TICKET, now=NOW)
-    assert badge["left"] == "Penyelesaian: tenggat 4 Desember 2026 12:00 WIB"
+    assert badge["left"] == "Penyelesaian: tenggat 4 Des 12:00"
     assert "19 jam" not in badge["left"]
 
 
@@ -21,7 +21,7 @@ def test_with_the_explanation_the_badge_gives_the_working_time_left():
     explain = {"resolution": {"remaining_minutes": 234.0, "due_at": DUE.isoformat()}}
     badge = sla_badge(TICKET, now=NOW, explain=explain)
     assert badge["left"] == \
-        "Penyelesaian: sisa 3 jam 54 menit kerja (tenggat 4 Desember 2026 12:00 WIB)"
+        "Penyelesaian: sisa 3 jam 54 menit kerja (tenggat 4 Des 12:00)"
 
 
 def test_past_its_due_moment_the_badge_says_so():

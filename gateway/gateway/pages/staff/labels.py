@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..labels import LEVELS as LEVEL
-from ..labels import PRIORITY, STATUS, WIB, waktu  # noqa: F401 - WIB for the views
+from ..labels import MONTHS, PRIORITY, STATUS, WIB, waktu  # noqa: F401 - WIB for the views
 from ..labels import TYPES as TYPE
 
 # The moves DOMAIN.md allows; intake refuses the rest with a 409 all the same.
@@ -113,6 +113,12 @@ def duration(minutes: float) -> str:
     return " ".join(parts[:2])
 
 
+def short_time(moment: datetime) -> str:
+    """'4 Des 12:00': a due moment short enough for a queue row (WIB, as everywhere)."""
+    local = moment.astimezone(WIB)
+    return f"{local.day} {MONTHS[local.month - 1][:3]} {local:%H:%M}"
+
+
 def sla_badge(ticket: dict, now: datetime | None = None, explain: dict | None = None) -> dict:
     """The badge: state (ok / at_risk / breached / paused) and the target that is running
     (response until verified, then resolution). Time left is business time, and only the SLA
@@ -134,11 +140,11 @@ def sla_badge(ticket: dict, now: datetime | None = None, explain: dict | None = 
     left = None
     if due is not None:
         late = due < now
-        left = f"{target}: {'lewat tenggat' if late else 'tenggat'} {waktu(due)}"
+        left = f"{target}: {'lewat tenggat' if late else 'tenggat'} {short_time(due)}"
         working = (explain or {}).get(key) or {}
         if not late and working.get("remaining_minutes") is not None:
             left = f"{target}: sisa {duration(working['remaining_minutes'])} kerja " \
-                   f"(tenggat {waktu(due)})"
+                   f"(tenggat {short_time(due)})"
         if state is None:
             state = "breached" if late else "ok"
     state = state or "ok"
