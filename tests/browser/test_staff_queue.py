@@ -61,9 +61,9 @@ def test_the_queue_is_open_dense_sortable_and_remembers(stack, browser, shots):
     expect(page.locator(f'tr[data-number="{closed_one}"]')).to_have_count(0)
     shots.take(page, "queue-1366")
     number = row.locator('td[data-label="Nomor"] a').bounding_box()["height"]
-    title = row.locator('td[data-label="Judul"]').bounding_box()["height"]
+    height = row.bounding_box()["height"]
     assert number < 30, number  # the number on one line, not three
-    assert title < 100, title  # the row stays a few lines high
+    assert height < 120, height  # a row a few lines high: many fit on the screen
     expect(row.locator('td[data-label="Judul"]')).to_contain_text("…")
     expect(row.locator('td[data-label="Pelapor"]')).to_contain_text("Bu Rina")
     expect(row.locator('td[data-label="Pelapor"]')).to_contain_text("Dinas Pendidikan")

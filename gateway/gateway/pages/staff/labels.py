@@ -157,4 +157,5 @@ FILTERS = {
     "st_channel": lambda v: label(CHANNEL, v), "st_role": lambda v: label(ROLE, v),
     "st_hold": lambda v: label(HOLD, v), "st_group": lambda v: label(GROUP, v),
     "st_article": lambda v: label(ARTICLE_STATUS, v), "st_time": waktu,
+    "st_short": lambda v: short_time(parse_time(v)) if parse_time(v) else "—",
 }
