@@ -91,6 +91,8 @@ def test_client_reports_tracks_replies_and_answers_the_survey(stack, phone_witho
     shots.take(page, "tracking-desk-answer")
 
     # Closed: the tracking page offers the survey; the client answers it.
+    assert operator.patch(f"/api/v1/tickets/{number}",
+                          json={"urgency": "medium", "impact": "medium"}).status_code == 200
     closed = operator.post(f"/api/v1/tickets/{number}/close",
                            json={"resolution": "Kabel switch diganti."})
     assert closed.status_code == 200, closed.text

@@ -20,6 +20,8 @@ def closed_ticket_survey_url(stack) -> str:
     assert created.status_code == 201, created.text
     ticket = created.json()
     number = ticket["number"]
+    assert operator.patch(f"/api/v1/tickets/{number}",
+                          json={"urgency": "medium", "impact": "medium"}).status_code == 200
     closed = operator.post(f"/api/v1/tickets/{number}/close", json={"resolution": "Dipulihkan."})
     assert closed.status_code == 200, closed.text
     seen = operator.eventually(f"/api/v1/tickets/{number}",

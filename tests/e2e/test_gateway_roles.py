@@ -183,8 +183,9 @@ class Subjects(dict):
         assert response.status_code == 201, response.text
         return username
 
-    def make_fresh(self) -> str:
-        return self._ticket(self.clients["operator"])["number"]
+    def make_fresh(self) -> str:  # complete enough to close (SOP step 16)
+        return self._ticket(self.clients["operator"], urgency="medium",
+                            impact="medium")["number"]
 
     def make_fresh_in_progress(self) -> str:
         number = self.make_fresh()
@@ -199,11 +200,13 @@ class Subjects(dict):
 
     def make_fresh_done_own(self) -> str:
         number = self._ticket(self.clients["client"])["number"]
+        self._desk(number, "PATCH", urgency="medium", impact="medium")
         self._desk(number, "POST", "/close", resolution="Selesai.")
         return number
 
     def _closed_with_survey(self) -> tuple[str, str]:
         number = self._ticket(self.stack.client())["number"]
+        self._desk(number, "PATCH", urgency="medium", impact="medium")
         self._desk(number, "POST", "/close", resolution="Selesai.")
         ticket = self.clients["operator"].eventually(
             f"/api/v1/tickets/{number}", lambda t: (t.get("survey") or {}).get("url"),

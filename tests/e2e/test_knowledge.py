@@ -93,8 +93,9 @@ def test_knowledge_at_initial_diagnosis_from_article_to_kpi(stack, operator):
     entry = next(h for h in history if h["what"] == "knowledge_used")
     assert entry["by"] == "operator1" and entry["source"] == "knowledge"
 
-    assert operator.patch(f"/api/v1/tickets/{number}",
-                          json={"status": "in_progress"}).status_code == 200
+    assert operator.patch(f"/api/v1/tickets/{number}", json={
+        "status": "in_progress", "service": "Komputer rusak", "urgency": "medium",
+        "impact": "medium"}).status_code == 200
     closed = operator.post(f"/api/v1/tickets/{number}/close", json={
         "resolution": "Gulungan kertas thermal dipasang ulang, karcis keluar lagi."})
     assert closed.status_code == 200, closed.text

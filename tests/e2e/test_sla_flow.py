@@ -101,6 +101,8 @@ def _operator_ticket_is_paused_on_hold_and_met_when_closed(operator):
                  and s["resolution_due_at"] is not None)["sla"]
     assert moment(sla["resolution_due_at"]) > created_at + timedelta(seconds=90)  # paused time
 
+    assert operator.patch(f"/api/v1/tickets/{number}", json={  # priority 3 as before
+        "urgency": "low", "impact": "low"}).status_code == 200
     closed = operator.post(f"/api/v1/tickets/{number}/close",
                            json={"resolution": "RAM dibersihkan."})
     assert closed.status_code == 200, closed.text

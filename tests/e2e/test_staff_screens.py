@@ -66,7 +66,8 @@ def test_operator_holds_lifts_closes_and_reopens_from_the_ticket_page(stack):
     operator = Console(stack, "operator1")
     api = stack.client("operator1")
     ticket_page = f"/staf/tiket/{number}"
-    assert operator.submit(f"/staf/tiket/{number}/edit", {"status": "new"}).status_code == 302
+    assert operator.submit(f"/staf/tiket/{number}/edit", {
+        "status": "new", "urgency": "low", "impact": "low"}).status_code == 302
     assert operator.submit(f"/staf/tiket/{number}/edit",
                            {"status": "in_progress"}).status_code == 302
     held = operator.submit(f"{ticket_page}/tunda", {"reason": "waiting_client",
@@ -150,6 +151,8 @@ def test_supervisor_evaluates_a_low_score_from_the_follow_up_list(stack):
     number = guest.post("/api/v1/tickets", json={
         "title": "Aplikasi absensi lambat", "body": "Sangat lambat.", "category": "Aplikasi",
         "guest_email": "warga@example.com"}).json()["number"]
+    assert operator.patch(f"/api/v1/tickets/{number}", json={
+        "service": "Aplikasi down", "urgency": "low", "impact": "low"}).status_code == 200
     assert operator.post(f"/api/v1/tickets/{number}/close",
                          json={"resolution": "Server dinaikkan."}).status_code == 200
     url = operator.eventually(f"/api/v1/tickets/{number}",

@@ -164,6 +164,24 @@ def service_name(catalog: dict | None, category: str | None, service: str | None
     return catalog_services(catalog, category).get(service, service)
 
 
+def closing_gaps(*, category: str | None, service: str | None, urgency: str | None,
+                 impact: str | None, resolution: str | None,
+                 catalog: dict | None) -> dict[str, list[str]]:
+    """SOP step 16: what a ticket still lacks to be closed. Without the catalog at hand a
+    missing service is not held against it (whether the category has services is unknown)."""
+    gaps = {}
+    if not category:
+        gaps["category"] = ["Choose the category before closing."]
+    elif not service and catalog is not None and catalog_services(catalog, category):
+        gaps["service"] = [f"Choose the service of category {category!r} before closing."]
+    for name, value in (("urgency", urgency), ("impact", impact)):
+        if not value:
+            gaps[name] = [f"Set the {name} before closing."]
+    if not resolution:
+        gaps["resolution"] = ["Write the resolution the client is told."]
+    return gaps
+
+
 NUMBER_PATTERN = re.compile(r"^(INC|REQ|ACC|TKT)-\d{4}-\d{6,9}$")
 
 

@@ -15,7 +15,7 @@ from .models import Reply
 SLA_FIELDS = ("policy", "calendar", "response_due_at", "resolution_due_at", "responded_at",
               "response_met", "resolution_met", "state")
 # the columns a handler reads or compares, when it needs neither replies nor a status move
-SLA_COLUMNS = ("sla", "sla_state", "versions")
+SLA_COLUMNS = ("sla", "sla_state", "sla_due_at", "versions")
 REASSIGNED_COLUMNS = ("escalations", "versions", "group", "assignee")
 
 
@@ -36,6 +36,8 @@ def on_sla_event(event: Envelope, *, uow) -> None:
     if _newer(ticket, "sla", event):
         ticket.sla = {name: payload.get(name) for name in SLA_FIELDS}
         ticket.sla_state = payload.get("state")
+        due = payload.get("resolution_due_at")
+        ticket.sla_due_at = datetime.fromisoformat(due) if due else None
     # A warning, a breach or a target met is a fact of the history even when a newer state
     # overtook it: only the state is guarded by `newer`.
     if event.type in ("sla.at_risk", "sla.breached", "sla.met"):

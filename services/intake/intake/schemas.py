@@ -233,10 +233,30 @@ class HistoryOut(Schema):
     to_value = fields.String(allow_none=True, data_key="to")
 
 
+SORTS = ("number", "created_at", "updated_at", "priority", "status", "title", "type",
+         "category", "service", "channel", "group", "assignee", "client", "agency", "sla_due",
+         "sla_state")
+
+
+class Statuses(fields.String):
+    """One status, or several joined by commas (`submitted,new,in_progress`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        names = [n.strip() for n in super()._deserialize(value, attr, data, **kwargs).split(",")]
+        wrong = [n for n in names if n not in STATUSES]
+        if wrong or not names:
+            raise ValidationError(f"Must be one or more of: {', '.join(STATUSES)}.")
+        return names
+
+
 class TicketListArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = Statuses(metadata={"description": "a status, or several separated by commas"})
+    sort = fields.String(load_default="-created_at", validate=validate.OneOf(
+        [*SORTS, *(f"-{name}" for name in SORTS)]), metadata={
+        "description": "a field to order by, `-` in front for descending (`sla_due`: the "
+        "resolution due time); ties in the order the tickets came"})
     priority = fields.Integer(validate=validate.Range(min=1, max=3))
     type = fields.String(validate=validate.OneOf(TYPES))
     category = fields.String(validate=validate.Length(max=60))

@@ -68,6 +68,14 @@ class Desk:
         return self.http.patch(f"/api/v1/tickets/{number}", json=fields,
                                headers=headers or self.operator)
 
+    def make_closable(self, number: str) -> None:
+        """SOP step 16: urgency and impact set, and level 2's solution in (the guest ticket
+        has its category and service)."""
+        assert self.patch(number, urgency="medium", impact="medium").status_code == 200
+        with self.harness.uow() as uow:
+            uow.tickets.get(number).solution = "Perangkat diganti."
+            uow.commit()
+
     def get(self, number: str, headers: dict | None = None) -> dict:
         response = self.http.get(f"/api/v1/tickets/{number}", headers=headers or self.operator)
         assert response.status_code == 200, response.json

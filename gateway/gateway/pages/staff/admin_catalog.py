@@ -2,19 +2,20 @@
 and the service catalog (add, move, retire a service)."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 
 from . import backend, bp
 from .admin import admin_only, done
-from .tickets import catalog, groups
+from .tickets import catalog, category_names, groups
+
+NOT_IN_CATALOG = "Pilih kategori dari katalog; kategori baru tidak dibuat dari sini."
 
 
 @bp.get("/admin/grup")
 def admin_groups():
     admin_only()
-    tree = catalog()
-    categories = [c["name"] for c in tree.get("categories", [])]
-    return render_template("staff/admin_groups.html", groups=groups(), categories=categories)
+    return render_template("staff/admin_groups.html", groups=groups(),
+                           categories=category_names(catalog()))
 
 
 @bp.post("/admin/grup/<code>/anggota")
@@ -53,7 +54,14 @@ def admin_create_group():
 @bp.get("/admin/katalog")
 def admin_catalog():
     admin_only()
-    return render_template("staff/admin_catalog.html", catalog=catalog())
+    tree = catalog()
+    return render_template("staff/admin_catalog.html", catalog=tree,
+                           categories=[(name, name) for name in category_names(tree)])
+
+
+def _unknown_category(category: str | None) -> bool:
+    """Admins choose a category of the catalog: a typo must not start a new one."""
+    return category is not None and category not in category_names(catalog())
 
 
 @bp.post("/admin/katalog/layanan")
@@ -61,6 +69,9 @@ def admin_add_service():
     admin_only()
     payload = {name: request.form.get(name, "").strip() for name in ("category", "detail",
                                                                       "name")}
+    if _unknown_category(payload["category"]):
+        flash(NOT_IN_CATALOG, "error")
+        return redirect(url_for("staff.admin_catalog"))
     result = backend.call("POST", "/catalog/services", payload=payload)
     return done(result, f"Layanan {payload['name']} ditambahkan.", "staff.admin_catalog")
 
@@ -73,5 +84,8 @@ def admin_move_service(code):
     if request.form.get("retire"):
         result = backend.call("PATCH", f"/catalog/services/{code}", payload={"active": False})
         return done(result, "Layanan dinonaktifkan.", "staff.admin_catalog")
+    if _unknown_category(payload.get("category")):
+        flash(NOT_IN_CATALOG, "error")
+        return redirect(url_for("staff.admin_catalog"))
     result = backend.call("PATCH", f"/catalog/services/{code}", payload=payload)
     return done(result, "Layanan dipindahkan.", "staff.admin_catalog")

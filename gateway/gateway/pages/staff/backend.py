@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from flask import current_app, g, session
 
 from servicedesk_common.errors import error_body
 from servicedesk_common.routes import CATALOGUE, NotDeclared, WrongMethod
+from servicedesk_common.settings import env_float
 from servicedesk_common.web import request_id, runtime
 
 from ...routing import Answer
@@ -33,6 +35,10 @@ MESSAGES = {
     "Must not be blank.": "Wajib diisi.",
     "Not a valid date.": "Tanggal tidak valid.",
     "Not a valid datetime.": "Waktu tidak valid.",
+    "Write the resolution the client is told.": "Tulis catatan penyelesaian untuk klien.",
+    "Set the urgency before closing.": "Tentukan urgensi sebelum menutup.",
+    "Set the impact before closing.": "Tentukan dampak sebelum menutup.",
+    "Choose the category before closing.": "Pilih kategori sebelum menutup.",
 }
 STATUS_TEXT = {
     400: "Permintaan tidak valid.", 401: "Sesi Anda berakhir; silakan masuk kembali.",
@@ -159,3 +165,21 @@ def get_or_none(path: str, **query):
         log.warning("event=panel_unavailable path=%s", path)
         return None
     return result.body if result.ok else None
+
+
+def ticket_showing(number: str, shows) -> dict | None:
+    """Read-your-writes: another service applies an action's effect a moment later (triage the
+    priority, escalation the assignee and the solution); look at intake's ticket until
+    `shows(ticket)` holds, for at most SERVICEDESK_CONSOLE_WAIT_SECONDS. None if it did not."""
+    deadline = time.monotonic() + env_float("SERVICEDESK_CONSOLE_WAIT_SECONDS", 5.0)
+    pause = 0.05
+    while True:
+        result = get(f"/tickets/{number}")
+        if result.ok and shows(result.body):
+            return result.body
+        left = deadline - time.monotonic()
+        if left <= 0:
+            log.info("event=console_wait_timeout ticket=%s", number)
+            return None
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..labels import LEVELS as LEVEL
-from ..labels import PRIORITY, STATUS, WIB, waktu  # noqa: F401 - WIB for the views
+from ..labels import MONTHS, PRIORITY, STATUS, WIB, waktu  # noqa: F401 - WIB for the views
 from ..labels import TYPES as TYPE
 
 # The moves DOMAIN.md allows; intake refuses the rest with a 409 all the same.
@@ -113,9 +113,17 @@ def duration(minutes: float) -> str:
     return " ".join(parts[:2])
 
 
-def sla_badge(ticket: dict, now: datetime | None = None) -> dict:
-    """The list's badge: state (ok / at_risk / breached / paused) and the time to the target that
-    is running (response until verified, then resolution)."""
+def short_time(moment: datetime) -> str:
+    """'4 Des 12:00': a due moment short enough for a queue row (WIB, as everywhere)."""
+    local = moment.astimezone(WIB)
+    return f"{local.day} {MONTHS[local.month - 1][:3]} {local:%H:%M}"
+
+
+def sla_badge(ticket: dict, now: datetime | None = None, explain: dict | None = None) -> dict:
+    """The badge: state (ok / at_risk / breached / paused) and the target that is running
+    (response until verified, then resolution). Time left is business time, and only the SLA
+    service's explanation knows it (the calendar): with it the badge says what is left in
+    working time, without it (the queue) the due moment; never a wall-clock countdown."""
     sla = ticket.get("sla") or {}
     now = now or datetime.now(UTC)
     state = sla.get("state") or None
@@ -125,17 +133,20 @@ def sla_badge(ticket: dict, now: datetime | None = None) -> dict:
         met = sla.get("resolution_met")
         return {"state": "met" if met else ("breached" if met is False else "ok"),
                 "label": "Selesai", "left": None}
-    if sla.get("responded_at") or not sla.get("response_due_at"):
-        target, due = "Penyelesaian", parse_time(sla.get("resolution_due_at"))
-    else:
-        target, due = "Respons", parse_time(sla.get("response_due_at"))
+    key = "resolution" if sla.get("responded_at") or not sla.get("response_due_at") \
+        else "response"
+    target = "Penyelesaian" if key == "resolution" else "Respons"
+    due = parse_time(sla.get(f"{key}_due_at"))
     left = None
     if due is not None:
-        minutes = (due - now).total_seconds() / 60
-        left = f"{target}: sisa {duration(minutes)}" if minutes >= 0 else \
-            f"{target}: lewat {duration(minutes)}"
+        late = due < now
+        left = f"{target}: {'lewat tenggat' if late else 'tenggat'} {short_time(due)}"
+        working = (explain or {}).get(key) or {}
+        if not late and working.get("remaining_minutes") is not None:
+            left = f"{target}: sisa {duration(working['remaining_minutes'])} kerja " \
+                   f"(tenggat {short_time(due)})"
         if state is None:
-            state = "ok" if minutes >= 0 else "breached"
+            state = "breached" if late else "ok"
     state = state or "ok"
     return {"state": state, "label": label(SLA_STATE, state), "left": left}
 
@@ -146,4 +157,5 @@ FILTERS = {
     "st_channel": lambda v: label(CHANNEL, v), "st_role": lambda v: label(ROLE, v),
     "st_hold": lambda v: label(HOLD, v), "st_group": lambda v: label(GROUP, v),
     "st_article": lambda v: label(ARTICLE_STATUS, v), "st_time": waktu,
+    "st_short": lambda v: short_time(parse_time(v)) if parse_time(v) else "—",
 }

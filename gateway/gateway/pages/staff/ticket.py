@@ -75,7 +75,8 @@ def suggestions(number: str) -> dict:
 
 
 def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None = None,
-                  values: dict | None = None, problem: str | None = None, status: int = 200):
+                  values: dict | None = None, problem: str | None = None, status: int = 200,
+                  pending: bool = False):
     n = ticket["number"]
     can = permissions(ticket)
     history = backend.get_or_none(f"/tickets/{n}/history") if can["history"] else None
@@ -85,24 +86,38 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
     kb = suggestions(n) if can["suggest"] else {"articles": [], "tickets": [],
                                                 "used_articles": set(), "used_tickets": set()}
     return render_template(
-        "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket),
+        "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket, explain=explain),
         history=history, explain=explain, kb=kb, escalation=_open_escalation(ticket),
-        form=form, errors=errors or {}, values=values or {}, problem=problem), status
+        form=form, errors=errors or {}, values=values or {}, problem=problem,
+        pending=pending), status
 
 
 @bp.get("/tiket/<number>")
 def ticket(number):
-    return render_ticket(load_ticket(number))
+    return render_ticket(load_ticket(number), pending=request.args.get("menunggu") == "1")
+
+
+PENDING = ("Perubahan sudah diterima tetapi belum tampil di semua bagian tiket; halaman ini "
+           "dimuat ulang sebentar lagi.")
+
+
+def done(number: str, success: str, shows=None):
+    """Back to the ticket, at its top where the message is, once the ticket shows what the
+    action caused (`shows(ticket)`, when another service applies it): read-your-writes."""
+    flash(success, "success")
+    if shows is not None and backend.ticket_showing(number, shows) is None:
+        flash(PENDING, "info")  # the page then loads itself once more (`menunggu`)
+        return redirect(url_for("staff.ticket", number=number, menunggu=1))
+    return redirect(url_for("staff.ticket", number=number))
 
 
 def act(number: str, form_name: str, method: str, path: str, payload: dict | None,
-        success: str):
+        success: str, shows=None):
     """Call the API; on success back to the ticket with a message, otherwise the ticket page
     again with the service's messages next to this form's fields."""
     result = backend.call(method, path, payload=payload)
     if result.ok:
-        flash(success, "success")
-        return redirect(url_for("staff.ticket", number=number) + f"#{form_name}")
+        return done(number, success, shows)
     return render_ticket(load_ticket(number), form=form_name, errors=result.errors,
                          values=request.form.to_dict(), problem=result.message,
                          status=result.status)
@@ -139,14 +154,16 @@ def resolve(number):
     if request.form.get("kb_article"):
         payload["kb_article"] = request.form["kb_article"]
     return act(number, "selesaikan", "POST", f"/tickets/{number}/resolve", payload,
-               "Solusi dikirim; operator diberi tahu bahwa eskalasi selesai.")
+               "Solusi dikirim; operator diberi tahu bahwa eskalasi selesai.",
+               shows=lambda t: t.get("solution") == payload["solution"])
 
 
 @bp.post("/tiket/<number>/kembalikan")
 def return_to_level1(number):
     """The technician hands the ticket back (not his group's, or level 1 can solve it)."""
     return act(number, "selesaikan", "POST", f"/tickets/{number}/return",
-               {"reason": text("reason")}, "Tiket dikembalikan ke operator (level 1).")
+               {"reason": text("reason")}, "Tiket dikembalikan ke operator (level 1).",
+               shows=lambda t: _open_escalation(t) is None)
 
 
 @bp.post("/tiket/<number>/tutup")

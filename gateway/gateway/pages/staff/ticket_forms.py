@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from . import backend, bp, labels
-from .ticket import _open_escalation, load_ticket
+from .ticket import _open_escalation, done, load_ticket
 from .tickets import assign_target, catalog, groups, kategori_choices
 
 EDITABLE = ("title", "body", "type", "category", "service", "urgency", "impact")
@@ -77,6 +77,7 @@ def edit(number):
             if "type" in errors or "category" in errors:
                 errors["kategori"] = errors.pop("type", []) + errors.pop("category", [])
             return _edit_page(t, values, errors, result.message, result.status)
+    shows = priority_shown(payload, values)
     if closing:
         result = backend.call("POST", f"/tickets/{number}/close",
                               payload={"resolution": form.get("resolution", "").strip()}
@@ -84,12 +85,31 @@ def edit(number):
         if not result.ok:
             return _edit_page(load_ticket(number), values, result.errors, result.message,
                               result.status)
-        flash("Tiket ditutup (Selesai); tautan survei dikirim ke klien.", "success")
-    elif payload:
-        flash("Tiket diperbarui.", "success")
-    else:
-        flash("Tidak ada yang berubah.", "info")
+        return done(number, "Tiket ditutup (Selesai); tautan survei dikirim ke klien.", shows)
+    if payload:
+        return done(number, "Tiket diperbarui.", shows)
+    flash("Tidak ada yang berubah.", "info")
     return redirect(url_for("staff.ticket", number=number))
+
+
+def priority_shown(payload: dict, values: dict):
+    """After a change of urgency, impact or the override, the priority triage will set (the
+    override, else the matrix's): a test of the ticket for it, or None if nothing to wait for."""
+    if not {"urgency", "impact", "priority"} & set(payload):
+        return None
+    expected = payload.get("priority") or computed_priority(
+        matrix(), values.get("urgency"), values.get("impact"))
+    if expected is None:
+        return None
+    return lambda t: t.get("priority") == expected
+
+
+def assignment_shown(escalation: dict):
+    """The ticket carries the escalation just made, and its assignee."""
+    if not isinstance(escalation, dict) or escalation.get("id") is None:
+        return None
+    return lambda t: t.get("assignee") == escalation.get("assignee") and any(
+        e.get("id") == escalation["id"] for e in t.get("escalations") or [])
 
 
 @bp.route("/tiket/<number>/tugaskan", methods=["GET", "POST"])
@@ -114,8 +134,8 @@ def assign(number):
         return _assign_page(t, form.to_dict(), errors, result.message, open_escalation,
                             result.status)
     who = result.body.get("assignee") if isinstance(result.body, dict) else None
-    flash(f"Tiket ditugaskan{' ke ' + who if who else ''}.", "success")
-    return redirect(url_for("staff.ticket", number=number))
+    return done(number, f"Tiket ditugaskan{' ke ' + who if who else ''}.",
+                assignment_shown(result.body))
 
 
 def _assign_page(t, values, errors, problem, open_escalation, status: int = 200):

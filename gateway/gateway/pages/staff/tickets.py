@@ -3,12 +3,14 @@ tickets), Tiket Ditugaskan (the technician's queue) and Tambah Tiket Baru (FRM-0
 from __future__ import annotations
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from flask import (
-    flash,
+    current_app,
     g,
     get_template_attribute,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -19,10 +21,20 @@ from . import backend, bp, labels, require_role
 
 FILTERS = ("status", "priority", "type", "category", "service", "assignee", "group", "channel",
            "q", "created_from", "created_to", "sla_state")
-SORTS = {"-created": "Terbaru dulu", "created": "Terlama dulu", "priority": "Prioritas tertinggi",
-         "due": "Tenggat SLA terdekat"}
+SORTS = {"-created_at": "Terbaru dulu", "created_at": "Terlama dulu",
+         "priority": "Prioritas tertinggi", "sla_due": "Tenggat SLA terdekat",
+         "-updated_at": "Baru diperbarui"}
+# the queue's columns, and the API's sort field of each that sorts
+COLUMNS = (("number", "Nomor"), ("title", "Judul"), ("client", "Pelapor / Instansi"),
+           ("status", "Status"), ("priority", "Prioritas"), ("category", "Kategori / Layanan"),
+           ("sla_due", "SLA"), ("assignee", "Ditugaskan"), ("created_at", "Dibuat"))
+SORTABLE = {name for name, _ in COLUMNS}
+DEFAULT_SORT = "-created_at"
+OPEN, ALL = "open", "all"  # the queue's own status choices besides the contract's
+OPEN_STATUSES = "submitted,new,in_progress"
 PER_PAGE = 25
-SORT_WINDOW = 200  # the API's largest page
+SAVED_COOKIE = "antrean_{username}"
+SAVED_DAYS = 365
 
 
 def _day_bound(value: str, end: bool) -> str | None:
@@ -36,7 +48,11 @@ def _day_bound(value: str, end: bool) -> str | None:
 
 
 def list_query(args) -> dict:
+    """The form's filters as the API's: open tickets unless another status (or all) is asked."""
     query = {name: args.get(name, "").strip() for name in FILTERS if args.get(name, "").strip()}
+    status = query.pop("status", OPEN)
+    if status != ALL:
+        query["status"] = OPEN_STATUSES if status == OPEN else status
     for name, end in (("created_from", False), ("created_to", True)):
         if name in query:
             bound = _day_bound(query[name], end)
@@ -47,26 +63,26 @@ def list_query(args) -> dict:
     return query
 
 
-def _due(ticket: dict):
-    sla = ticket.get("sla") or {}
-    moment = labels.parse_time(sla.get("response_due_at") if not sla.get("responded_at")
-                               else sla.get("resolution_due_at"))
-    return moment.timestamp() if moment else float("inf")
+def queue_sort(args) -> str:
+    sort = args.get("sort", DEFAULT_SORT)
+    return sort if sort in SORTS or sort.lstrip("-") in SORTABLE else DEFAULT_SORT
 
 
-def sort_items(items: list, sort: str) -> list:
-    """The contract lists newest first; other orders are made here."""
-    if sort == "created":
-        return sorted(items, key=lambda t: t.get("created_at") or "")
-    if sort == "priority":
-        return sorted(items, key=lambda t: (t.get("priority") or 9, _due(t)))
-    if sort == "due":
-        return sorted(items, key=_due)
-    return sorted(items, key=lambda t: t.get("created_at") or "", reverse=True)
+def header_sort(column: str, current: str) -> str:
+    """A column header's link: its field ascending, or descending if it is already so."""
+    return f"-{column}" if current == column else column
 
 
 def catalog() -> dict:
     return backend.get_or_none("/catalog") or {"types": [], "categories": []}
+
+
+def category_names(tree: dict) -> list[str]:
+    """Every category, also those a type offers alone without services (Akses, Lainnya)."""
+    names = [c["name"] for c in tree.get("categories", [])]
+    names += [c for t in tree.get("types", []) for c in t.get("categories", [])
+              if c not in names]
+    return list(dict.fromkeys(names))
 
 
 def kategori_choices(tree: dict) -> list[tuple[str, str]]:
@@ -80,31 +96,52 @@ def rows(items: list) -> list[tuple[dict, dict]]:
     return [(ticket, labels.sla_badge(ticket)) for ticket in items]
 
 
+def _saved_cookie() -> str:
+    return SAVED_COOKIE.format(username=g.staff.username)
+
+
+def _remembered(args) -> str | None:
+    """Each person's last filters and order come back on their next visit (a cookie of the
+    browser, per username); `?reset=1` forgets them."""
+    kept = {k: v for k, v in args.items(multi=False) if k in (*FILTERS, "sort") and v}
+    return urlencode(kept) if kept else None
+
+
 @bp.get("/tiket")
 def tickets():
-    sort = request.args.get("sort", "-created")
-    sort = sort if sort in SORTS else "-created"
+    if request.args.get("reset"):
+        response = redirect(url_for("staff.tickets", status=OPEN))
+        response.delete_cookie(_saved_cookie(), path=url_for("staff.tickets"))
+        return response
+    saved = request.cookies.get(_saved_cookie())
+    if not request.args and saved:
+        return redirect(url_for("staff.tickets") + "?" + saved)
+    sort = queue_sort(request.args)
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    query = list_query(request.args)
-    if sort == "-created":  # the API's own order: its pages are ours
-        result = backend.get("/tickets", **query, page=page, per_page=PER_PAGE)
-        items = result.items()
-    else:  # the API sorts newest first only: the newest SORT_WINDOW, ordered here
-        result = backend.get("/tickets", **query, page=1, per_page=SORT_WINDOW)
-        items = sort_items(result.items(), sort)[(page - 1) * PER_PAGE:page * PER_PAGE]
+    result = backend.get("/tickets", **list_query(request.args), sort=sort, page=page,
+                         per_page=PER_PAGE)
+    items = result.items()
     total = result.body.get("total", len(items)) if result.ok else 0
-    sortable = total if sort == "-created" else min(total, SORT_WINDOW)
     form = {name: request.args.get(name, "") for name in FILTERS}
+    form["status"] = form["status"] or OPEN
     feed = url_for("staff.ticket_feed", **{k: v for k, v in form.items() if v}) \
-        if page == 1 and sort == "-created" else None
-    return render_template("staff/tickets.html", rows=rows(items), total=total, page=page,
-                           pages=max(1, -(-sortable // PER_PAGE)), form=form, sort=sort,
-                           sorts=SORTS, errors=result.errors, window=SORT_WINDOW,
-                           problem=None if result.ok else result.message, feed=feed,
-                           catalog=catalog(), newest=items[0]["created_at"] if items else "")
+        if page == 1 and sort == DEFAULT_SORT else None
+    response = make_response(render_template(
+        "staff/tickets.html", rows=rows(items), total=total, page=page,
+        pages=max(1, -(-total // PER_PAGE)), form=form, sort=sort, sorts=SORTS,
+        columns=COLUMNS, header_sort=header_sort, errors=result.errors,
+        statuses=[(OPEN, "Terbuka (belum selesai)"), *labels.STATUS.items(), (ALL, "Semua")],
+        problem=None if result.ok else result.message, feed=feed, catalog=(tree := catalog()),
+        categories=category_names(tree), newest=items[0]["created_at"] if items else ""))
+    remembered = _remembered(request.args)
+    if remembered and result.ok:
+        response.set_cookie(_saved_cookie(), remembered, max_age=SAVED_DAYS * 86400,
+                            path=url_for("staff.tickets"), httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 @bp.get("/tiket/terbaru.json")
@@ -116,7 +153,7 @@ def ticket_feed():
     if not result.ok:
         return jsonify({"rows": [], "error": result.message}), result.status
     row = get_template_attribute("staff/_ui.html", "ticket_row")
-    fresh = [t for t in sort_items(result.items(), "-created")
+    fresh = [t for t in result.items()
              if after is None or (labels.parse_time(t.get("created_at")) or after) > after]
     return jsonify({"rows": [{"number": t["number"], "created_at": t.get("created_at"),
                               "html": str(row(t, labels.sla_badge(t)))} for t in fresh],
@@ -194,12 +231,16 @@ def new_ticket():
             errors["kategori"] = errors.pop("type", []) + errors.pop("category", [])
         return _new_ticket_form(form.to_dict(), errors, result.message, result.status)
     number = result.body["number"]
-    follow_ups = _after_create(number, form)
-    flash(f"Tiket {number} dibuat." + follow_ups, "success")
-    return redirect(url_for("staff.ticket", number=number))
+    follow_ups, escalation = _after_create(number, form)
+    from .ticket import done  # here: ticket_forms imports this module
+    from .ticket_forms import assignment_shown, priority_shown
+
+    waits = [w for w in (priority_shown(payload, payload), assignment_shown(escalation)) if w]
+    return done(number, f"Tiket {number} dibuat." + follow_ups,
+                (lambda t: all(w(t) for w in waits)) if waits else None)
 
 
-def _after_create(number: str, form) -> str:
+def _after_create(number: str, form) -> tuple[str, dict | None]:
     """FRM-002's other fields are other services' business: the internal note (Catatan Tiket),
     the attachments (Lampirkan File) and the assignee (Tugaskan User) follow the creation."""
     problems = []
@@ -211,14 +252,17 @@ def _after_create(number: str, form) -> str:
              for f in request.files.getlist("files") if f and f.filename]
     if files and not backend.call("POST", f"/tickets/{number}/attachments", files=files).ok:
         problems.append("lampiran")
-    target = form.get("assign_to", "")
+    target, escalation = form.get("assign_to", ""), None
     if target:
         diagnosis = note or "Dicatat oleh operator dan langsung ditugaskan."
-        if not backend.call("POST", f"/tickets/{number}/assign", payload={
-                **assign_target(target), "diagnosis": diagnosis,
-                "reason": "Ditugaskan saat pencatatan (FRM-002)."}).ok:
+        assigned = backend.call("POST", f"/tickets/{number}/assign", payload={
+            **assign_target(target), "diagnosis": diagnosis,
+            "reason": "Ditugaskan saat pencatatan (FRM-002)."})
+        if assigned.ok:
+            escalation = assigned.body
+        else:
             problems.append("penugasan")
     if problems:
-        return " Namun gagal menyimpan: " + ", ".join(problems) + \
-            ". Ulangi dari halaman tiket."
-    return ""
+        return (" Namun gagal menyimpan: " + ", ".join(problems) +
+                ". Ulangi dari halaman tiket.", escalation)
+    return "", escalation

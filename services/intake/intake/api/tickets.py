@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
 
 from servicedesk_common.errors import Forbidden
 from servicedesk_common.identity import CLIENT
 from servicedesk_common.web import current_identity
 
 from .. import handlers
-from ..models import Ticket
+from ..models import Reply, Ticket, searched_text
 from ..schemas import (
     CloseIn,
     HistoryOut,
@@ -52,7 +52,7 @@ class TicketCollection(MethodView):
     @blp.arguments(TicketListArgs(), location="query", unknown=RAISE)
     @blp.response(200, TicketPage)
     def get(self, args):
-        """Staff list every ticket, a client their own; newest first."""
+        """Staff list every ticket, a client their own; newest first unless `sort` says."""
         identity = caller()
         query = select(Ticket)
         if not identity.is_staff:
@@ -62,16 +62,29 @@ class TicketCollection(MethodView):
             total = uow.session.execute(
                 select(func.count()).select_from(query.subquery())).scalar_one()
             items = uow.session.execute(
-                query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                query.order_by(*_ordering(args["sort"]))
                 .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
             ).scalars().all()
             return {"items": [ticket_view(t, staff=identity.is_staff) for t in items],
                     "page": args["page"], "per_page": args["per_page"], "total": total}
 
 
+def _ordering(sort: str) -> tuple:
+    """The sort field, then the ticket id the same way (an index on each covers both);
+    tickets without a value come last ascending and first descending, on either database."""
+    name = sort.lstrip("-")
+    column = Ticket.sla_due_at if name == "sla_due" else getattr(Ticket, name)
+    if name == "number":  # unique: no tie to break
+        return (column.desc() if sort.startswith("-") else column.asc(),)
+    if sort.startswith("-"):
+        return column.desc().nulls_first(), Ticket.id.desc()
+    return column.asc().nulls_last(), Ticket.id.asc()
+
+
 def _filtered(query, args: dict, identity):
-    for name in ("status", "priority", "type", "category", "service", "group", "channel",
-                 "sla_state"):
+    if "status" in args:
+        query = query.where(Ticket.status.in_(args["status"]))
+    for name in ("priority", "type", "category", "service", "group", "channel", "sla_state"):
         if name in args:
             query = query.where(getattr(Ticket, name) == args[name])
     if "assignee" in args:
@@ -84,8 +97,11 @@ def _filtered(query, args: dict, identity):
     if args.get("q"):
         escaped = args["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in (
-            Ticket.title, Ticket.body, Ticket.number, Ticket.guest_email, Ticket.client))))
+        in_replies = select(Reply.ticket_id).where(Reply.body.ilike(pattern, escape="\\"))
+        if not identity.is_staff:  # internal notes are not the client's to search
+            in_replies = in_replies.where(Reply.internal.is_(False))
+        in_ticket = select(Ticket.id).where(searched_text().ilike(pattern, escape="\\"))
+        query = query.where(Ticket.id.in_(union(in_ticket, in_replies)))
     return query
 
 
@@ -134,12 +150,16 @@ class Close(MethodView):
     @blp.arguments(CloseIn())
     @blp.response(200, TicketOut)
     def post(self, data, number):
-        """Close: status done, with the resolution the client is told; the survey follows."""
+        """Close: status done, with the resolution the client is told; the survey follows.
+        A ticket without category, service (where its category has some), urgency, impact
+        or a resolution (given here, or level 2's solution) is refused, naming what lacks."""
         identity = caller()
         allow(identity, *DESK, what="close tickets")
         with unit_of_work() as uow:
             ticket, _ = ticket_for(uow, number, for_update=True)
-            handlers.close(ticket, resolution=data.get("resolution"), by=identity, uow=uow)
+            with_catalog(lambda catalog: handlers.close(
+                ticket, resolution=data.get("resolution"), by=identity, uow=uow,
+                catalog=catalog))
             uow.commit()
             return ticket_view(ticket, staff=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from servicedesk_common.errors import Conflict
+from servicedesk_common.errors import Conflict, Invalid
 from servicedesk_common.identity import Identity
 
 from .. import domain
@@ -15,8 +15,10 @@ DONE, IN_PROGRESS = domain.Status.DONE.value, domain.Status.IN_PROGRESS.value
 
 
 def move(ticket: Ticket, to: str, *, by: Identity, uow, at: datetime | None = None,
-         reason: str | None = None, resolution: str | None = None) -> None:
-    """One move of the status table; anything else is a 409 that says what is allowed."""
+         reason: str | None = None, resolution: str | None = None,
+         catalog: dict | None = None) -> None:
+    """One move of the status table; anything else is a 409 that says what is allowed.
+    Closing also needs a complete ticket (SOP step 16): else a 422 naming what is missing."""
     at = at or now()
     try:
         domain.check_move(ticket.status, to)
@@ -24,6 +26,8 @@ def move(ticket: Ticket, to: str, *, by: Identity, uow, at: datetime | None = No
         raise Conflict(str(refused), code="forbidden_transition", details={
             "status": [str(refused)], "current": ticket.status, "allowed": refused.allowed},
         ) from None
+    if to == DONE:
+        _check_complete(ticket, resolution=resolution, catalog=catalog)
     old = ticket.status
     if to == DONE and ticket.hold_reason:
         end_hold(ticket, by=by, uow=uow, cause="closed", at=at)
@@ -38,6 +42,16 @@ def move(ticket: Ticket, to: str, *, by: Identity, uow, at: datetime | None = No
         _closed(ticket, resolution=resolution, by=by, uow=uow, at=at)
     elif old == DONE:
         _reopened(ticket, reason=reason, by=by, uow=uow, at=at)
+
+
+def _check_complete(ticket: Ticket, *, resolution: str | None, catalog: dict | None) -> None:
+    gaps = domain.closing_gaps(
+        category=ticket.category, service=ticket.service, urgency=ticket.urgency,
+        impact=ticket.impact, resolution=resolution or ticket.resolution or ticket.solution,
+        catalog=catalog)
+    if gaps:
+        raise Invalid("The ticket cannot be closed yet; missing: " + ", ".join(gaps) + ".",
+                      details=gaps)
 
 
 def _closed(ticket: Ticket, *, resolution: str | None, by: Identity, uow, at) -> None:
@@ -67,8 +81,9 @@ def _reopened(ticket: Ticket, *, reason: str | None, by: Identity, uow, at) -> N
                                        **by_at(by, at)}, aggregate_id=ticket.number)
 
 
-def close(ticket: Ticket, *, resolution: str | None, by: Identity, uow) -> None:
-    move(ticket, DONE, by=by, uow=uow, resolution=resolution)
+def close(ticket: Ticket, *, resolution: str | None, by: Identity, uow,
+          catalog: dict | None) -> None:
+    move(ticket, DONE, by=by, uow=uow, resolution=resolution, catalog=catalog)
 
 
 def reopen(ticket: Ticket, *, reason: str, by: Identity, uow, owner_days: int) -> None:

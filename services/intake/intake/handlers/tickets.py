@@ -132,7 +132,7 @@ def update_ticket(ticket: Ticket, data: dict, *, by: Identity, uow,
         uow.outbox.add("ticket.updated", {**ticket_payload(ticket), "changes": changes,
                                           **by_at(by, at)}, aggregate_id=ticket.number)
     if "status" in data and data["status"] != ticket.status:
-        move(ticket, data["status"], by=by, uow=uow)
+        move(ticket, data["status"], by=by, uow=uow, catalog=catalog)
     return changes
 
 

@@ -111,6 +111,7 @@ def test_the_survey_link_is_shown_to_staff_and_the_owner(desk):
 
     created = desk.create()
     number, token = created["number"], created["tracking_token"]
+    desk.make_closable(number)
     desk.http.post(f"/api/v1/tickets/{number}/close", headers=desk.operator, json={})
     handle = once_per_message(HANDLERS["survey.sent"], lambda **kw: desk.harness.uow())
     handle(Envelope(type="survey.sent", producer="survey", payload={

@@ -13,6 +13,7 @@ def test_web_share_and_done_count_for_today(desk):
     desk.create(desk.operator, channel="phone", title="Komputer hang di loket")
     desk.patch(web["number"], status="new")
     desk.patch(web["number"], status="in_progress")
+    desk.make_closable(web["number"])
     desk.patch(web["number"], status="done")
     today = date.today().isoformat()
     report = kpi(desk, f"?from={today}&to={today}")

@@ -20,6 +20,7 @@ def tickets(desk):
     numbers = [t["number"] for t in made]
     desk.patch(numbers[0], status="new")
     desk.patch(numbers[0], status="in_progress")
+    desk.make_closable(numbers[2])
     desk.patch(numbers[2], status="done")
     with desk.harness.uow() as uow:
         first, second = uow.tickets.get(numbers[0]), uow.tickets.get(numbers[1])
@@ -91,3 +92,55 @@ def test_a_bad_filter_is_a_422_naming_it(desk, query, field):
     response = desk.http.get(f"/api/v1/tickets{query}", headers=desk.operator)
     assert response.status_code == 422
     assert field in response.json["error"]["details"]
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    ("priority", [0, 1, 2, 3, 4]), ("-priority", [4, 3, 2, 1, 0]),
+    ("created_at", [1, 0, 2, 3, 4]), ("-created_at", [4, 3, 2, 0, 1]),
+    ("title", [3, 0, 2, 1, 4]), ("-title", [4, 1, 2, 0, 3]),
+    ("status", [2, 0, 3, 1, 4]), ("assignee", [1, 0, 2, 3, 4]),
+])
+def test_sort_orders_by_the_field_missing_values_last(desk, tickets, sort, expected):
+    """Ties (no priority, no assignee) keep the order the tickets came in, the same way."""
+    assert listed(desk, f"?sort={sort}") == [tickets[i] for i in expected]
+
+
+def test_sort_by_number_and_by_sla_due(desk, tickets):
+    numbers = listed(desk, "?sort=number")
+    assert numbers == sorted(tickets) and listed(desk, "?sort=-number") == numbers[::-1]
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    with desk.harness.uow() as uow:
+        uow.tickets.get(tickets[3]).sla_due_at = soon
+        uow.tickets.get(tickets[1]).sla_due_at = soon + timedelta(hours=5)
+        uow.commit()
+    assert listed(desk, "?sort=sla_due")[:2] == [tickets[3], tickets[1]]
+
+
+def test_sort_pages_and_filters_together(desk, tickets):
+    page = desk.http.get("/api/v1/tickets?sort=priority&per_page=1&page=2&status=submitted",
+                         headers=desk.operator).json
+    assert [t["number"] for t in page["items"]] == [tickets[4]]
+    assert page["total"] == 2
+
+
+def test_an_unknown_sort_is_a_422_naming_the_fields(desk, tickets):
+    response = desk.http.get("/api/v1/tickets?sort=body", headers=desk.operator)
+    assert response.status_code == 422
+    assert "-sla_due" in response.json["error"]["details"]["sort"][0]
+
+
+def test_several_statuses_at_once(desk, tickets):
+    assert listed(desk, "?status=in_progress,done") == [tickets[2], tickets[0]]
+    response = desk.http.get("/api/v1/tickets?status=new,open", headers=desk.operator)
+    assert response.status_code == 422 and "status" in response.json["error"]["details"]
+
+
+def test_search_looks_in_replies_but_a_client_not_in_internal_notes(desk, tickets):
+    for body, internal in (("Kabel UTP diganti di rak B", False),
+                           ("Catatan: vendor Telkom lambat", True)):
+        assert desk.http.post(f"/api/v1/tickets/{tickets[1]}/replies", json={
+            "body": body, "internal": internal}, headers=desk.operator).status_code == 201
+    assert listed(desk, "?q=utp") == [tickets[1]]
+    assert listed(desk, "?q=telkom") == [tickets[1]]
+    assert listed(desk, "?q=utp", headers=desk.client("client1")) == [tickets[1]]
+    assert listed(desk, "?q=telkom", headers=desk.client("client1")) == []

@@ -17,6 +17,7 @@ STATUSES = ["submitted", "new", "in_progress", "done"]
 
 def ticket_in(desk, status: str) -> str:
     number = desk.create()["number"]
+    desk.make_closable(number)
     for step in PATHS[status]:
         assert desk.patch(number, status=step).status_code == 200
     return number
@@ -100,6 +101,7 @@ def test_staff_reopen_a_done_ticket_with_a_reason(desk):
 def test_the_owner_reopens_within_seven_days_only(desk):
     owner = desk.client("client1")
     number = desk.create(owner, guest_email=None)["number"]
+    desk.make_closable(number)
     desk.patch(number, status="done")
     assert desk.http.post(f"/api/v1/tickets/{number}/reopen", headers=desk.client("client2"),
                           json={"reason": "x"}).status_code == 404
@@ -177,7 +179,8 @@ def test_closing_a_held_ticket_ends_the_hold_first(desk):
     number = ticket_in(desk, "in_progress")
     desk.http.post(f"/api/v1/tickets/{number}/hold", headers=desk.operator,
                    json={"reason": "waiting_client"})
-    closed = desk.http.post(f"/api/v1/tickets/{number}/close", headers=desk.operator, json={})
+    closed = desk.http.post(f"/api/v1/tickets/{number}/close", headers=desk.operator,
+                            json={"resolution": "Kabel diganti."})
     assert closed.json["on_hold"] is None
     assert [e["event"] for e in desk.events(number=number)][-3:] == [
         "ticket.hold_ended", "ticket.status_changed", "ticket.closed"]
@@ -192,3 +195,40 @@ def test_the_history_is_for_staff(desk):
     entries = desk.history(number)
     assert entries[0] == {**entries[0], "what": "created", "by": "client1", "to": "submitted"}
     assert set(entries[0]) == {"at", "by", "source", "what", "from", "to"}
+
+
+@pytest.mark.parametrize(("lacking", "missing"), [
+    ({"urgency": None}, {"urgency"}), ({"impact": None, "urgency": None}, {"urgency", "impact"}),
+    ({"service": None}, {"service"}),
+    ({"resolution": None}, {"resolution"}),
+])
+def test_closing_an_incomplete_ticket_is_a_422_naming_what_is_missing(desk, lacking, missing):
+    """SOP step 16: category, service (its category has services), urgency, impact and a
+    resolution; the ticket stays as it was."""
+    fields = {"urgency": "high", "impact": "low", "category": "Jaringan",
+              "service": "Internet mati", "resolution": "Modem diganti.", **lacking}
+    number = desk.create(desk.operator, **{k: v for k, v in fields.items()
+                                            if k != "resolution"})["number"]
+    body = {"resolution": fields["resolution"]} if fields["resolution"] else {}
+    before = len(desk.events(number=number))
+    for attempt in (desk.http.post(f"/api/v1/tickets/{number}/close", headers=desk.operator,
+                                   json=body),
+                    desk.patch(number, status="done")):
+        assert attempt.status_code == 422, attempt.json
+        error = attempt.json["error"]
+        assert error["code"] == "validation_failed"
+        assert missing <= set(error["details"]), error
+        assert all(name in error["message"] for name in missing)
+    assert desk.get(number)["status"] != "done"
+    assert len(desk.events(number=number)) == before
+
+
+def test_a_category_without_services_and_level_2s_solution_are_enough(desk):
+    number = desk.create(desk.operator, type="other", category=None, service=None,
+                         urgency="low", impact="low")["number"]
+    assert desk.get(number)["category"] == "Lainnya"
+    with desk.harness.uow() as uow:
+        uow.tickets.get(number).solution = "Printer disetel ulang."
+        uow.commit()
+    closed = desk.http.post(f"/api/v1/tickets/{number}/close", headers=desk.operator, json={})
+    assert closed.status_code == 200 and closed.json["status"] == "done"

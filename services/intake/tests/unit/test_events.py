@@ -134,13 +134,13 @@ def test_an_assignment_moves_a_submitted_ticket_to_in_progress_step_by_step(deli
 
 
 def test_an_assignment_arriving_after_the_close_does_not_reopen(deliver):
-    number = deliver.create()
+    number = deliver.create(staff=True, urgency="low", impact="low")
     with deliver.make_uow() as uow:
         from intake.handlers import close
         from servicedesk_common.identity import Identity
 
-        close(uow.tickets.get(number), resolution=None, by=Identity("operator1", "operator"),
-              uow=uow)
+        close(uow.tickets.get(number), resolution="Selesai.",
+              by=Identity("operator1", "operator"), uow=uow, catalog=None)
         uow.commit()
     deliver(event("ticket.assigned", number, at=T0 - timedelta(minutes=1),
                   **SAMPLES["ticket.assigned"]))
@@ -184,6 +184,16 @@ def test_an_older_sla_event_does_not_undo_a_newer_state(deliver, late):
     deliver(event(late, number, at=T0, **SAMPLES[late]))
     ticket = deliver.ticket(number)
     assert ticket.sla_state == "breached" and ticket.sla["state"] == "breached"
+
+
+def test_the_resolution_due_time_is_kept_for_sorting(deliver):
+    number = deliver.create()
+    due = T0 + timedelta(hours=8)
+    deliver(event("sla.started", number, **SAMPLES["sla.started"]))
+    assert deliver.ticket(number).sla_due_at == due
+    deliver(event("sla.updated", number, at=T0 + timedelta(minutes=1),
+                  **{**SAMPLES["sla.updated"], "resolution_due_at": None}))
+    assert deliver.ticket(number).sla_due_at is None
 
 
 def test_sla_warnings_and_other_services_changes_are_in_the_history(deliver):
