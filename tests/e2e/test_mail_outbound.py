@@ -82,6 +82,8 @@ def test_a_clients_mails_thread_carry_the_link_and_staff_get_a_digest(mail_stack
                              params={"token": token}, json={"body": "Galat 502, Pak."},
                              timeout=20)
     assert answered.status_code == 201, answered.text
+    assert operator.patch(f"/api/v1/tickets/{number}", json={  # step 16: complete to close
+        "urgency": "medium", "impact": "medium"}).status_code == 200
     closed = operator.post(f"/api/v1/tickets/{number}/close",
                            json={"resolution": "Layanan aplikasi dijalankan ulang."})
     assert closed.status_code == 200, closed.text
