@@ -193,7 +193,7 @@ def make_settings(test_databases, test_bus, tmp_path):
 def pytest_collection_modifyitems(config, items):
     """Mark tests that need servers so they can be selected (-m integration)."""
     for item in items:
-        if {"make_settings", "amqp_url", "database_server_url", "stack"} & set(
+        if {"make_settings", "amqp_url", "database_server_url", "stack", "dovecot"} & set(
                 getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
 
@@ -251,3 +251,16 @@ def run_service(make_settings):
     for running in started:
         running.request_stop()
         running.join()
+
+
+@pytest.fixture
+def dovecot():
+    """A real Dovecot IMAP server of this test's own (servicedesk_common.dovecot)."""
+    from .dovecot import Dovecot
+
+    try:
+        server = Dovecot().start()
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing), pytrace=False)
+    yield server
+    server.remove()

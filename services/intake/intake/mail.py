@@ -186,3 +186,13 @@ def _files(message: EmailMessage, body_part) -> list[MailFile]:
         subtype = part.get_content_subtype() or "bin"
         files.append(MailFile(filename or f"part-{len(files) + 1}.{subtype}", content))
     return files
+
+
+def readable_text(raw: bytes, limit: int = 100_000) -> str:
+    """Every text part that decodes, for a mail whose structure is not to be trusted."""
+    try:
+        texts = [_text_of(part) for part in parse(raw).walk()
+                 if part.get_content_maintype() == "text"]
+    except Exception:  # noqa: BLE001 - then the raw bytes, as far as they are text
+        texts = [raw.decode("utf-8", errors="replace")]
+    return "\n\n".join(t.strip() for t in texts if t and t.strip())[:limit]

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from servicedesk_common.errors import Invalid, TooLarge, UnsupportedMedia
 from servicedesk_common.identity import Identity
 
-from .. import filetypes
+from .. import domain, filetypes
 from ..models import Attachment, Reply, Ticket
-from .. import domain
 from .base import author_kind, by_at, now
 from .status import DONE, IN_PROGRESS, end_hold, move
 from .tickets import Created, open_ticket

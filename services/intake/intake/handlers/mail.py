@@ -3,11 +3,21 @@ it) or the quarantine; the Message-ID is recorded with it, so the same mail chan
 the second time (the caller commits, then files the mail away)."""
 from __future__ import annotations
 
+from email.utils import getaddresses
+
 from servicedesk_common.errors import ApiError
 from servicedesk_common.identity import Identity
 
 from .. import domain
-from ..mail import InboundMail, Unreadable, fallback_message_id, message_key, parse, read_mail
+from ..mail import (
+    InboundMail,
+    Unreadable,
+    fallback_message_id,
+    message_key,
+    parse,
+    read_mail,
+    readable_text,
+)
 from ..models import QuarantinedMail, ReceivedMail, Reply, Ticket
 from .base import now
 from .conversation import Upload, add_attachments, check_uploads, client_reply
@@ -131,3 +141,20 @@ def _quarantine(raw: bytes, message_id: str, key: str, *, reason: str, uow) -> s
         reason=reason, raw=raw, received_at=now()))
     _record(uow, key, message_id, sender[:254] or None, "quarantined", None)
     return "quarantined"
+
+
+def ticket_from_quarantine(mail: QuarantinedMail, *, by: Identity, uow) -> Ticket:
+    """An operator vouches for a mail the reader refused: whatever text it holds, kept."""
+    sender = (getaddresses([mail.sender or ""]) or [("", "")])[0]
+    created = open_ticket(dict(
+        type=domain.TicketType.INCIDENT.value,
+        title=(" ".join((mail.subject or "").split()) or f"Mail from {mail.sender}")[:200],
+        body=readable_text(mail.raw) or "(the mail holds no readable text)",
+        category=None, service=None, channel=EMAIL, status=domain.Status.SUBMITTED.value,
+        guest_email=sender[1].lower() if "@" in sender[1] else None,
+        contact_name=sender[0] or None, recorded_by=by.username), by=by, uow=uow, at=now())
+    mail.ticket_number = created.ticket.number
+    received = uow.mail.received(message_key(mail.message_id))
+    if received is not None:
+        received.ticket_number = created.ticket.number
+    return uow.tickets.get(created.ticket.number)
