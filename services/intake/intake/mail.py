@@ -189,10 +189,15 @@ def _files(message: EmailMessage, body_part) -> list[MailFile]:
 
 
 def readable_text(raw: bytes, limit: int = 100_000) -> str:
-    """Every text part that decodes, for a mail whose structure is not to be trusted."""
+    """Every text part that decodes, for a mail whose structure is not to be trusted; else
+    the bytes after its header, as far as they are text."""
     try:
         texts = [_text_of(part) for part in parse(raw).walk()
                  if part.get_content_maintype() == "text"]
-    except Exception:  # noqa: BLE001 - then the raw bytes, as far as they are text
-        texts = [raw.decode("utf-8", errors="replace")]
-    return "\n\n".join(t.strip() for t in texts if t and t.strip())[:limit]
+    except Exception:  # noqa: BLE001 - then the raw bytes
+        texts = []
+    text = "\n\n".join(t.strip() for t in texts if t and t.strip())
+    if not text:
+        body = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[-1]
+        text = body.decode("utf-8", errors="replace").strip()
+    return text[:limit]

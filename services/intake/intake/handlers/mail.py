@@ -45,7 +45,8 @@ def take_mail(raw: bytes, *, uow, config, store, new_key, own_addresses=()) -> s
     ticket = _answered(mail, uow)
     if ticket is not None:
         outcome = client_reply(ticket, body=mail.text or mail.title, by=_sender(ticket, mail),
-                               uow=uow, reopen_days=config.reopen_days, channel=EMAIL)
+                               uow=uow, reopen_days=config.reopen_days, channel=EMAIL,
+                               message_id=mail.message_id)
         ticket, kind = outcome.ticket, "reply" if outcome.reply else "ticket"
         if outcome.follow_up is not None:
             ticket = uow.tickets.get_for_update(ticket.number)
@@ -104,7 +105,7 @@ def _new_ticket(mail: InboundMail, uow) -> Ticket:
         type=domain.TicketType.INCIDENT.value, title=mail.title, body=mail.text or mail.title,
         category=None, service=None, channel=EMAIL, status=domain.Status.SUBMITTED.value,
         client=client, guest_email=mail.sender, contact_name=mail.sender_name,
-        recorded_by=None), by=by, uow=uow, at=at, note=note)
+        recorded_by=None), by=by, uow=uow, at=at, note=note, message_id=mail.message_id)
     return uow.tickets.get_for_update(created.ticket.number)
 
 
