@@ -63,6 +63,10 @@ POLICY: list[tuple[str, str, Rule]] = [
     ("DELETE", rf"/tickets/{_N}/hold", only(OPERATOR, SUPERVISOR, TECHNICIAN)),
     ("GET", rf"/tickets/{_N}/sla/explain", only(*STAFF)),
     ("GET", rf"/tickets/{_N}/history", only(*STAFF)),
+    ("POST", rf"/tickets/{_N}/read", only(*STAFF)),
+    # Inbound mail that could not be read
+    ("GET", r"/mail/quarantine", only(*STAFF)),
+    ("POST", rf"/mail/quarantine/{_N}/ticket", only(OPERATOR, SUPERVISOR)),
     # Public tracking
     ("GET", rf"/track/{_N}", ANYONE),
     ("POST", rf"/track/{_N}/replies", ANYONE),

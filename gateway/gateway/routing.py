@@ -22,6 +22,7 @@ ROUTES = [
     (re.compile(r"^/api/v1/tickets/[^/]+/sla(/|$)"), "sla"),
     (re.compile(r"^/api/v1/tickets/[^/]+/suggestions(/|$)"), "knowledge"),
     (re.compile(r"^/api/v1/(tickets|track)(/|$)"), "intake"),
+    (re.compile(r"^/api/v1/mail(/|$)"), "intake"),
     (re.compile(r"^/api/v1/(catalog|priority-matrix|classifications)(/|$)"), "triage"),
     (re.compile(r"^/api/v1/sla(/|$)"), "sla"),
     (re.compile(r"^/api/v1/(groups|escalations|notifications)(/|$)"), "escalation"),

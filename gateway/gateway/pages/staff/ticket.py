@@ -92,7 +92,10 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
 
 @bp.get("/tiket/<number>")
 def ticket(number):
-    return render_ticket(load_ticket(number))
+    loaded = load_ticket(number)
+    if loaded.get("unread_client_replies") and backend.allowed("POST", f"/tickets/{number}/read"):
+        backend.call("POST", f"/tickets/{number}/read")  # opening it is reading the replies
+    return render_ticket(loaded)
 
 
 def act(number: str, form_name: str, method: str, path: str, payload: dict | None,
