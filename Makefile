@@ -6,7 +6,7 @@ PACKAGES := libs/common services/intake services/triage services/escalation serv
             services/survey services/knowledge gateway
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test unit lint bench venv browser clean
+.PHONY: run test unit lint bench venv browser imap clean
 
 $(VENV)/.installed: requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,10 +27,19 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# Debian's Dovecot for the mail tests (they start it themselves, unprivileged, on a free port).
+DOVECOT ?= /usr/sbin/dovecot
+imap:
+	@test -x $(DOVECOT) || { \
+	  echo "installing Debian's dovecot-imapd for the mail tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq dovecot-imapd >/dev/null; fi; }
+
 run: venv
 	$(PY) deploy/run.py
 
-test: venv browser
+test: venv browser imap
 	$(PY) -m pytest
 
 unit: venv
