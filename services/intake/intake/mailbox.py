@@ -51,26 +51,32 @@ class MailReader:
         counts: dict[str, int] = {}
         uids = client.search("ALL")  # all that is still here has not been filed away
         for start in range(0, len(uids), FETCH_BATCH):
-            batch = uids[start:start + FETCH_BATCH]
-            for uid, data in client.fetch(batch, ["BODY.PEEK[]"]).items():
+            taken = []
+            for uid, data in client.fetch(uids[start:start + FETCH_BATCH],
+                                          ["BODY.PEEK[]"]).items():
                 raw = data.get(b"BODY[]")
                 if raw is None:  # expunged meanwhile by someone else
                     continue
                 outcome = self.take(bytes(raw))
-                self.file_away(client, uid)
+                taken.append(uid)
                 counts[outcome] = counts.get(outcome, 0) + 1
                 log.info("event=mail_taken uid=%s outcome=%s", uid, outcome)
+            # each mail is committed before it is moved; a crash here leaves mails that the
+            # next pass finds recorded and only moves
+            self.file_away(client, taken)
         return counts
 
-    def file_away(self, client: IMAPClient, uid: int) -> None:
-        client.add_flags([uid], [b"\\Seen"], silent=True)
+    def file_away(self, client: IMAPClient, uids: list[int]) -> None:
+        if not uids:
+            return
+        client.add_flags(uids, [b"\\Seen"], silent=True)
         if client.has_capability("MOVE"):
-            client.move([uid], self.mailbox.done_folder)
-        else:  # copy, then expunge only this mail (the copy is the kept one)
-            client.copy([uid], self.mailbox.done_folder)
-            client.delete_messages([uid], silent=True)
+            client.move(uids, self.mailbox.done_folder)
+        else:  # copy, then expunge only these mails (the copies are the kept ones)
+            client.copy(uids, self.mailbox.done_folder)
+            client.delete_messages(uids, silent=True)
             if client.has_capability("UIDPLUS"):
-                client.uid_expunge([uid])
+                client.uid_expunge(uids)
             else:
                 client.expunge()
 
