@@ -28,6 +28,7 @@ QUOTE_STARTS = (re.compile(r"^\s*On .{1,200} wrote:\s*$", re.IGNORECASE),
                 re.compile(r"^\s*From:\s.+", re.IGNORECASE),
                 re.compile(r"^\s*Dari:\s.+", re.IGNORECASE))
 TITLE_MAX = 200
+TEXT_MAX = 200_000  # a body longer than this is cut; the whole mail stays in the done folder
 
 
 class Unreadable(ValueError):
@@ -92,7 +93,7 @@ def read_mail(raw: bytes, *, own_addresses: tuple[str, ...] = ()) -> InboundMail
         message_id=(_header(message, "Message-ID") or fallback_message_id(raw)).strip(),
         sender=sender, sender_name=sender_name,
         subject=" ".join(_header(message, "Subject").split()),
-        text=without_quoted_history(text),
+        text=without_quoted_history(text)[:TEXT_MAX],
         refers_to=tuple(_ids(message, "References") + _ids(message, "In-Reply-To")),
         files=tuple(_files(message, body_part)),
         automatic=automatic_reason(message, sender, own_addresses))

@@ -348,3 +348,28 @@ def _wait(predicate, timeout: float = 30) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("timed out")
+
+
+def test_a_mail_from_a_client_accounts_address_is_that_clients_ticket(office):
+    desk = office.desk
+    desk.create(desk.client("client1"), guest_email=None)  # client1@example.com on the web
+    office.send(mail(sender="client1@example.com", subject="Wifi lantai 3 mati"))
+    office.read()
+    mailed = next(t for t in office.tickets() if t["title"] == "Wifi lantai 3 mati")
+    assert mailed["client"] == "client1" and mailed["guest_email"] == "client1@example.com"
+    mine = desk.http.get("/api/v1/tickets", headers=desk.client("client1")).json["items"]
+    assert mailed["number"] in {t["number"] for t in mine}
+
+
+def test_a_logged_in_clients_late_reply_opens_a_related_ticket(office):
+    desk = office.desk
+    owner = desk.client("client1")
+    number = desk.create(owner, guest_email=None)["number"]
+    office.close(number, days_ago=9)
+    late = desk.http.post(f"/api/v1/tickets/{number}/replies", headers=owner,
+                          json={"body": "Masalahnya muncul lagi."})
+    assert late.status_code == 201 and late.json["ticket"] != number
+    follow_up = desk.get(late.json["ticket"])
+    assert follow_up["client"] == "client1" and follow_up["body"] == "Masalahnya muncul lagi."
+    assert desk.get(number)["status"] == "done" and desk.get(number)["replies"][-1]["kind"] \
+        == "resolution"
