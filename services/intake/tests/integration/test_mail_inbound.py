@@ -3,6 +3,10 @@ PostgreSQL: tickets, client replies, replies after closing, machines' mail, the 
 the faults of issue 16 (server away, a crash before the move, big mails, many files)."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -249,6 +253,45 @@ def test_a_crash_between_the_ticket_and_the_move_leaves_one_ticket(office, dovec
     assert dovecot.count("INBOX") == 0 and dovecot.count("Processed") == 1
 
 
+def _worker_process(office, tmp_path) -> subprocess.Popen:
+    """intake's real worker (python -m intake.worker) on this test's database and Dovecot."""
+    settings = office.desk.harness.settings
+    database = settings.database_url.rsplit("_intake", 1)[0] + "_{service}"
+    env = {**os.environ, **office.dovecot.settings, "SERVICEDESK_DEV": "1",
+           "SERVICEDESK_DATABASE_URL": database, "SERVICEDESK_AMQP_URL": settings.amqp_url,
+           "SERVICEDESK_BUS_PREFIX": settings.bus_prefix,
+           "SERVICEDESK_DATA_DIR": str(settings.data_dir), "SERVICEDESK_DB_POOL_SIZE": "2"}
+    log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "wb")
+    return subprocess.Popen([sys.executable, "-m", "intake.worker"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+
+
+def test_the_worker_killed_between_tickets_and_the_move_makes_each_ticket_once(
+        office, dovecot, tmp_path):
+    # 20 mails (one fetched batch) with a 3 MB file each: the reader commits them one by one
+    # and moves the batch after the last; the worker is killed in between
+    scan = b"%PDF-1.4\n" + b"1" * (3 * 1024 * 1024)
+    office.send(*(mail(subject=f"Laporan {i}", files=[("scan.pdf", scan, "application", "pdf")])
+                  for i in range(20)))
+    worker = _worker_process(office, tmp_path)
+    try:
+        _wait(lambda: office.ticket_count() >= 1, timeout=60, interval=0.01)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    made = office.ticket_count()
+    assert 1 <= made < 20 and dovecot.count("INBOX") == 20  # tickets made, nothing moved
+    restarted = _worker_process(office, tmp_path)
+    try:
+        _wait(lambda: dovecot.count("INBOX") == 0, timeout=90)
+    finally:
+        restarted.terminate()
+        restarted.wait(20)
+    assert office.ticket_count() == 20 and dovecot.count("Processed") == 20
+    titles = sorted(t["title"] for t in office.tickets())
+    assert titles == sorted(f"Laporan {i}" for i in range(20))
+
+
 def test_the_imap_server_away_for_a_while_loses_nothing(office, dovecot):
     office.send(mail(subject="Sebelum gangguan"))
     dovecot.stop()
@@ -341,12 +384,12 @@ def test_without_an_imap_host_the_reader_says_inbound_is_off(desk, caplog, monke
     assert "event=mail_inbound_off" in caplog.text
 
 
-def _wait(predicate, timeout: float = 30) -> None:
+def _wait(predicate, timeout: float = 30, interval: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.2)
+        time.sleep(interval)
     raise AssertionError("timed out")
 
 
