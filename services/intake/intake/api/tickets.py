@@ -144,7 +144,7 @@ class Read(MethodView):
             raise Forbidden("Marking replies read is for the service desk.")
         with unit_of_work() as uow:
             ticket, _ = ticket_for(uow, number, for_update=True)
-            ticket.unread_client_replies = 0
+            handlers.mark_replies_read(ticket)
             uow.commit()
             return ticket_view(ticket, staff=True)
 

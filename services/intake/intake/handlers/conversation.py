@@ -39,6 +39,11 @@ def add_reply(ticket: Ticket, *, body: str, internal: bool, by: Identity, uow,
     return reply
 
 
+def mark_replies_read(ticket: Ticket) -> None:
+    """A staff member opened the ticket: its client replies are no longer news."""
+    ticket.unread_client_replies = 0
+
+
 @dataclass
 class ClientReply:
     reply: Reply | None  # None when the reply opened a new ticket (its body is the reply)
