@@ -6,7 +6,7 @@ PACKAGES := libs/common services/intake services/triage services/escalation serv
             services/survey services/knowledge gateway
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test unit lint bench venv browser imap clean
+.PHONY: run test unit lint bench venv browser imap pgbouncer clean
 
 $(VENV)/.installed: requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -36,10 +36,19 @@ imap:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq dovecot-imapd >/dev/null; fi; }
 
+# Debian's PgBouncer for the tests of the database behind a transaction pooler (the tests start
+# their own on a free port; the packaged service is not used).
+pgbouncer:
+	@test -x /usr/sbin/pgbouncer || { \
+	  echo "installing Debian's pgbouncer for the tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq pgbouncer >/dev/null; fi; }
+
 run: venv
 	$(PY) deploy/run.py
 
-test: venv browser imap
+test: venv browser imap pgbouncer
 	$(PY) -m pytest
 
 unit: venv

@@ -1,5 +1,7 @@
 """The local launcher behind `make run`: migrates every database, starts every web and worker
-process, prefixes their logs, restarts a process that dies, and stops them all on Ctrl-C."""
+process (SERVICEDESK_WORKER_REPLICAS workers per service), prefixes their logs, restarts a
+process that dies, and stops them all on Ctrl-C or SIGTERM. Every child dies with the launcher,
+even one killed with -9 (the kernel's parent-death signal, see servicedesk_common.lifetime)."""
 from __future__ import annotations
 
 import os
@@ -14,10 +16,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servicedesk_common.lifetime import StopSignals
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+STOP_SECONDS = 7.0  # TERM, then KILL what still runs: the whole stack is gone within 10 s
 COLOURS = ("36", "33", "35", "32", "34", "31", "96", "93")
 
 NO_BROKER = """No RabbitMQ answers at {url}.
@@ -73,13 +78,58 @@ def base_environment() -> dict:
     env.setdefault("SERVICEDESK_DATA_DIR", str(ROOT / "var"))
     env["SERVICEDESK_DATA_DIR"] = str(Path(env["SERVICEDESK_DATA_DIR"]).resolve())
     if not env.get("SERVICEDESK_SECRET_KEY"):
-        # One key for every process of this run, so tokens signed by one are read by all.
-        env["SERVICEDESK_SECRET_KEY"] = secrets.token_urlsafe(32)
-        if not env.get("SERVICEDESK_DEMO_PASSWORD"):
-            print("launcher | SERVICEDESK_SECRET_KEY is not set: using a random key for this run "
-                  "(logins end when it stops)", flush=True)
+        # One key for every process, so tokens signed by one are read by all.
+        env["SERVICEDESK_SECRET_KEY"] = local_secret_key(Path(env["SERVICEDESK_DATA_DIR"]))
+    from servicedesk_common.settings import secret_key_problem
+
+    problem = secret_key_problem(env["SERVICEDESK_SECRET_KEY"])
+    if problem:
+        sys.exit(f"launcher | SERVICEDESK_SECRET_KEY is refused: {problem}; set a random string "
+                 "of at least 32 bytes, or unset it to use a key kept in SERVICEDESK_DATA_DIR")
     env["PYTHONUNBUFFERED"] = "1"
     return env
+
+
+def worker_replicas(env: dict) -> int:
+    raw = env.get("SERVICEDESK_WORKER_REPLICAS") or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        sys.exit(f"launcher | SERVICEDESK_WORKER_REPLICAS must be a whole number >= 1, "
+                 f"got {raw!r}")
+    return int(raw)
+
+
+def with_parent(argv: list[str]) -> list[str]:
+    """argv run so that it dies when this launcher dies (the same process after an exec)."""
+    return [PYTHON, "-m", "servicedesk_common.lifetime", str(os.getpid()), "--", *argv]
+
+
+def local_secret_key(data_dir: Path) -> str:
+    """A random key made once and kept in the data directory (readable by its owner only):
+    logins survive a restart, and no two machines share a key."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass  # another launcher made it first: use theirs
+    print(f"launcher | SERVICEDESK_SECRET_KEY is not set: using the key kept in {path} "
+          "(this machine only; set your own for a real deployment)", flush=True)
+    return path.read_text().strip()
+
+
+def prepare_bus(env: dict) -> None:
+    """SERVICEDESK_BUS_USERS=1: each service its own broker user, made with the administrator
+    login in SERVICEDESK_BUS_ADMIN_URL (else SERVICEDESK_AMQP_URL)."""
+    if env.get("SERVICEDESK_BUS_USERS") != "1":
+        print("launcher | bus users off: every process uses the SERVICEDESK_AMQP_URL login and "
+              "any publisher on the broker is believed (development only; "
+              "SERVICEDESK_BUS_USERS=1 gives each service its own user)", flush=True)
+        return
+    if subprocess.run([PYTHON, "-m", "servicedesk_common.bus_users"], env=env,
+                      cwd=ROOT).returncode != 0:
+        sys.exit("launcher | could not create the bus users (see above)")
 
 
 def plan(env: dict) -> list[Process]:
@@ -91,11 +141,17 @@ def plan(env: dict) -> list[Process]:
     for name, port in ports.items():
         env[f"SERVICEDESK_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     gunicorn = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    replicas = worker_replicas(env)
+    # Each worker takes a free port of its own for its probes and logs it
+    # (event=worker_probes_listening): replicas cannot share one.
+    worker_env = {**env, "SERVICEDESK_WORKER_PORT": "0"}
     processes = []
     for name in SERVICES:
         processes.append(Process(f"{name}-web", gunicorn + [
             "--bind", f"127.0.0.1:{ports[name]}", f"{name}.api:create_app()"], env))
-        processes.append(Process(f"{name}-worker", [PYTHON, "-m", f"{name}.worker"], env))
+        processes += [Process(f"{name}-worker" + (f"-{i}" if replicas > 1 else ""),
+                              [PYTHON, "-m", f"{name}.worker"], worker_env)
+                      for i in range(1, replicas + 1)]
     gateway_bind = f"{env.get('SERVICEDESK_GATEWAY_HOST', '127.0.0.1')}:" \
                    f"{env.get('SERVICEDESK_GATEWAY_PORT', '8080')}"
     processes.append(Process("gateway", gunicorn + ["--bind", gateway_bind,
@@ -103,24 +159,28 @@ def plan(env: dict) -> list[Process]:
     return processes
 
 
-def migrate(env: dict) -> None:
+def migrate(env: dict, signals: StopSignals) -> None:
     jobs = [("gateway", [PYTHON, "-m", "gateway.prepare"])]
     jobs += [(name, [PYTHON, "-m", "servicedesk_common.migrate", name,
                      str(ROOT / "services" / name / "migrations")]) for name in SERVICES]
-    running = [(name, subprocess.Popen(argv, env=env, cwd=ROOT)) for name, argv in jobs]
+    running = [(name, subprocess.Popen(with_parent(argv), env=env, cwd=ROOT))
+               for name, argv in jobs]
     failed = [name for name, proc in running if proc.wait() != 0]
-    if failed:
+    if failed and not signals.requested():  # a stop during migrating ends them too: no error
         sys.exit(f"launcher | migrations failed for: {', '.join(failed)}")
 
 
 class Launcher:
-    def __init__(self, processes: list[Process]):
+    def __init__(self, processes: list[Process], signals: StopSignals):
         self.processes = processes
-        self.stopping = threading.Event()
+        self.signals = signals
+        self.stopping = signals.event  # set by the main thread or the watcher, never a handler
         self.lock = threading.Lock()
 
     def start(self, process: Process) -> None:
-        process.popen = subprocess.Popen(process.argv, env=process.env, cwd=ROOT,
+        # Its own session: a Ctrl-C in the terminal reaches the launcher alone, which then
+        # stops each process group (gunicorn's master and its workers) in order.
+        process.popen = subprocess.Popen(with_parent(process.argv), env=process.env, cwd=ROOT,
                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          start_new_session=True)
         colour = COLOURS[self.processes.index(process) % len(COLOURS)]
@@ -151,31 +211,44 @@ class Launcher:
               flush=True)
         self.start(process)
 
-    def stop(self) -> None:
+    def stop(self, seconds: float = STOP_SECONDS) -> None:
         self.stopping.set()
-        for process in self.processes:
-            if process.popen and process.popen.poll() is None:
-                os.killpg(process.popen.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
+        self.signal_all(signal.SIGTERM)
+        deadline = time.monotonic() + seconds
         for process in self.processes:
             if process.popen is None:
                 continue
             try:
                 process.popen.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.popen.pid, signal.SIGKILL)
+                print(f"launcher | {process.name} did not stop in {seconds:.0f} s; killing it",
+                      flush=True)
+        # A group may outlive its leader (a gunicorn worker finishing a request): KILL them all.
+        self.signal_all(signal.SIGKILL)
+        for process in self.processes:
+            if process.popen is not None:
+                process.popen.wait()
+
+    def signal_all(self, signum: int) -> None:
+        for process in self.processes:
+            if process.popen is None:
+                continue
+            try:
+                os.killpg(process.popen.pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass  # that group is gone already
 
 
-def wait_ready(url: str, stopping: threading.Event, timeout: float = 60) -> bool:
+def wait_ready(url: str, signals: StopSignals, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not stopping.is_set():
+    while time.monotonic() < deadline and not signals.requested():
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return True
         except OSError:
             pass
-        time.sleep(0.3)
+        signals.wait(0.3)
     return False
 
 
@@ -184,10 +257,12 @@ def main() -> int:
     if not broker_answers(env["SERVICEDESK_AMQP_URL"]):
         print(NO_BROKER.format(url=env["SERVICEDESK_AMQP_URL"]), file=sys.stderr)
         return 1
-    migrate(env)
-    launcher = Launcher(plan(env))
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: launcher.stopping.set())
+    signals = StopSignals().install()
+    prepare_bus(env)
+    migrate(env, signals)
+    if signals.requested():
+        return 0
+    launcher = Launcher(plan(env), signals)
     for process in launcher.processes:
         launcher.start(process)
     port = env.get("SERVICEDESK_GATEWAY_PORT", "8080")
@@ -195,13 +270,13 @@ def main() -> int:
     address = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
     watcher = threading.Thread(target=launcher.watch, daemon=True)
     watcher.start()
-    if wait_ready(f"http://127.0.0.1:{port}/readyz", launcher.stopping):
+    if wait_ready(f"http://127.0.0.1:{port}/readyz", signals):
         print(f"launcher | the service desk is ready at {address}  (Ctrl-C stops it)",
               flush=True)
     else:
         print(f"launcher | the gateway at {address} is not ready yet; see the logs above",
               flush=True)
-    while not launcher.stopping.wait(0.5):
+    while not signals.wait(0.5):
         pass
     print("launcher | stopping", flush=True)
     launcher.stop()

@@ -4,14 +4,15 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
+from servicedesk_common.mail import MailQueue
 
 from .config import SurveyConfig
 from .domain import DEFAULT_QUESTION_SETS
-from .models import Mail, QuestionSet, Survey, TicketContact
+from .models import Mail, QuestionSet, Survey, TicketContact, UserGroup
 
 
 def _locked(session, query):
@@ -99,6 +100,23 @@ class QuestionSets:
                  "questions": r.questions} for r in rows]
 
 
+class UserGroups:
+    def __init__(self, session):
+        self.session = session
+
+    def labels(self) -> dict[str, str]:
+        """code -> label, in the admin's order."""
+        rows = self.session.execute(select(UserGroup).order_by(UserGroup.position)).scalars()
+        return {row.code: row.label for row in rows}
+
+    def replace(self, groups: list[dict]) -> None:
+        """The admin's list as it is now; answers already given keep the code they chose."""
+        self.session.execute(delete(UserGroup))
+        self.session.add_all(UserGroup(code=g["value"].strip().lower(), label=g["label"].strip(),
+                                       position=index) for index, g in enumerate(groups))
+        self.session.flush()
+
+
 class Contacts:
     def __init__(self, session):
         self.session = session
@@ -127,35 +145,6 @@ def _contact_upsert(dialect: str, names: tuple[str, ...]):
         index_elements=["number"], set_={name: upsert.excluded[name] for name in names})
 
 
-class Mails:
-    def __init__(self, session):
-        self.session = session
-
-    def queue(self, *, key: str, kind: str, number: str | None, to: str, subject: str,
-              body: str, at: datetime) -> bool:
-        """Queue a mail once per key (a redelivered cause queues nothing new): False when a
-        mail of this key was queued before. One INSERT .. ON CONFLICT DO NOTHING."""
-        queued = self.session.execute(_mail_insert(self.session.get_bind().dialect.name), {
-            "key": key, "kind": kind, "number": number, "to_address": to, "subject": subject,
-            "body": body, "status": "pending", "attempts": 0, "next_attempt_at": at,
-            "created_at": at}).first()
-        return queued is not None
-
-    def of_ticket(self, number: str) -> list[Mail]:
-        return list(self.session.execute(
-            select(Mail).where(Mail.number == number).order_by(Mail.id)).scalars())
-
-
-@functools.lru_cache(maxsize=4)
-def _mail_insert(dialect: str):
-    table = Mail.__table__
-    return (_UPSERT[dialect](table)
-            .values({name: bindparam(name, type_=table.c[name].type) for name in (
-                "key", "kind", "number", "to_address", "subject", "body", "status",
-                "attempts", "next_attempt_at", "created_at")})
-            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
-
-
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -168,5 +157,6 @@ class SurveyUnitOfWork(UnitOfWork):
         self.config = self._config or SurveyConfig.from_env()
         self.surveys = Surveys(self.session)
         self.question_sets = QuestionSets(self.session)
+        self.user_groups = UserGroups(self.session)
         self.contacts = Contacts(self.session)
-        self.mails = Mails(self.session)
+        self.mails = MailQueue(self.session, Mail, self.config.mail)
