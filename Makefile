@@ -6,7 +6,7 @@ PACKAGES := libs/common services/intake services/triage services/escalation serv
             services/survey services/knowledge gateway
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test unit lint bench venv browser pgbouncer clean
+.PHONY: run test unit lint bench venv browser imap pgbouncer clean
 
 $(VENV)/.installed: requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,15 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# Debian's Dovecot for the mail tests (they start it themselves, unprivileged, on a free port).
+DOVECOT ?= /usr/sbin/dovecot
+imap:
+	@test -x $(DOVECOT) || { \
+	  echo "installing Debian's dovecot-imapd for the mail tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq dovecot-imapd >/dev/null; fi; }
+
 # Debian's PgBouncer for the tests of the database behind a transaction pooler (the tests start
 # their own on a free port; the packaged service is not used).
 pgbouncer:
@@ -39,7 +48,7 @@ pgbouncer:
 run: venv
 	$(PY) deploy/run.py
 
-test: venv browser pgbouncer
+test: venv browser imap pgbouncer
 	$(PY) -m pytest
 
 unit: venv

@@ -53,7 +53,7 @@ def test_no_serious_accessibility_violation_on_the_operators_screens(stack, desk
     log_in(page, stack, "operator1")
     for path in ("/staf/tiket", f"/staf/tiket/{web_ticket}", f"/staf/tiket/{web_ticket}/edit",
                  f"/staf/tiket/{web_ticket}/tugaskan", "/staf/tiket/baru", "/staf/ditugaskan",
-                 "/staf/pengetahuan"):
+                 "/staf/pengetahuan", "/staf/surel-karantina"):
         page.goto(stack.url(path))
         assert violations(page) == [], path
     shots.take(page, "operator-last-screen-checked")

@@ -9,7 +9,8 @@ LOW = {f"q{n}": "2" if n % 2 else "3" for n in range(1, 11)}  # mean 2.5: a foll
 
 
 def close(operator, number: str) -> None:
-    assert operator.patch(f"/api/v1/tickets/{number}", json={"urgency": "medium", "impact": "medium"}).status_code == 200
+    assert operator.patch(f"/api/v1/tickets/{number}", json={
+        "urgency": "medium", "impact": "medium"}).status_code == 200
     closed = operator.post(f"/api/v1/tickets/{number}/close",
                            json={"resolution": "Kabel jaringan diganti."})
     assert closed.status_code == 200, closed.text

@@ -111,3 +111,15 @@ def test_admin_writes_that_had_no_row_are_refused_to_other_roles_at_the_door():
                                            ("knowledge_manager", 403), ("admin", 403)])
 def test_guests_clients_and_the_desk_report_tickets_other_roles_do_not(role, expected):
     assert refusal(rule_for("POST", "/api/v1/tickets"), who(role), has_token=False) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_mail_quarantine_is_for_staff_and_operators_make_tickets_of_it(role):
+    listing = refusal(rule_for("GET", "/api/v1/mail/quarantine"), who(role), has_token=False)
+    making = refusal(rule_for("POST", "/api/v1/mail/quarantine/3/ticket"), who(role),
+                     has_token=False)
+    read = refusal(rule_for("POST", "/api/v1/tickets/INC-2026-000001/read"), who(role),
+                   has_token=False)
+    assert listing == (None if role in STAFF else 403)
+    assert read == (None if role in STAFF else 403)
+    assert making == (None if role in ("operator", "supervisor") else 403)

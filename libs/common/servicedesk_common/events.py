@@ -102,13 +102,17 @@ CATALOGUE_FIELDS: dict[str, dict] = {
     # intake
     # tracking_token: optional, so the "ticket received" mail can carry the tracking link
     # (events stay inside our broker; intake keeps only the token's hash)
-    "ticket.created": {**TICKET_FIELDS, "tracking_token": _s()},
+    # related_to: the closed ticket a late client reply follows up; message_id: the client's
+    # mail it came from (channel email), for the answer to thread under
+    "ticket.created": {**TICKET_FIELDS, "tracking_token": _s(), "related_to": _s(),
+                       "message_id": _s()},
     # changes: field -> {"from", "to"}; the other fields: the ticket as it is after the change
     "ticket.updated": {**TICKET_FIELDS, **BY_AT, "changes": f.Dict(required=True)},
     "ticket.status_changed": {**NUMBER, **BY_AT, "from": _s(), "to": f.String(required=True),
                               "type": _s(), "category": _s()},
     "ticket.replied": {**NUMBER, **BY_AT, "reply_id": f.Integer(allow_none=True), "body": _s(),
-                       "internal": f.Boolean(load_default=False), "author_kind": _s()},
+                       "internal": f.Boolean(load_default=False), "author_kind": _s(),
+                       "message_id": _s()},
     "ticket.closed": {**NUMBER, **BY_AT, "type": _s(), "title": _s(), "body": _s(),
                       "category": _s(), "service": _s(), "priority": f.Integer(allow_none=True),
                       "resolution": _s(), "client": _s(), "guest_email": _s(),

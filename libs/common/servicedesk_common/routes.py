@@ -117,6 +117,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/tickets/<string:number>/hold", INTAKE, only(*DESK, TECHNICIAN)),
     Route("DELETE", "/tickets/<string:number>/hold", INTAKE, only(*DESK, TECHNICIAN)),
     Route("GET", "/tickets/<string:number>/history", INTAKE, only(*STAFF)),
+    Route("POST", "/tickets/<string:number>/read", INTAKE, only(*STAFF)),
+    # Inbound mail that could not be read
+    Route("GET", "/mail/quarantine", INTAKE, only(*STAFF)),
+    Route("POST", "/mail/quarantine/<int:mail_id>/ticket", INTAKE, only(OPERATOR, SUPERVISOR)),
     # Public tracking (the tracking token is checked by intake)
     Route("GET", "/track/<string:number>", INTAKE, ANYONE),
     Route("POST", "/track/<string:number>/replies", INTAKE, ANYONE),

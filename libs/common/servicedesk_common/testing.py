@@ -194,7 +194,7 @@ def make_settings(test_databases, test_bus, tmp_path):
 def pytest_collection_modifyitems(config, items):
     """Mark tests that need servers so they can be selected (-m integration)."""
     for item in items:
-        if {"make_settings", "amqp_url", "database_server_url", "stack"} & set(
+        if {"make_settings", "amqp_url", "database_server_url", "stack", "dovecot"} & set(
                 getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
 
@@ -252,6 +252,19 @@ def run_service(make_settings):
     for running in started:
         running.request_stop()
         running.join()
+
+
+@pytest.fixture
+def dovecot():
+    """A real Dovecot IMAP server of this test's own (servicedesk_common.dovecot)."""
+    from .dovecot import Dovecot
+
+    try:
+        server = Dovecot().start()
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing), pytrace=False)
+    yield server
+    server.remove()
 
 
 PGBOUNCER = "/usr/sbin/pgbouncer"  # Debian's pgbouncer (`make test` installs it)

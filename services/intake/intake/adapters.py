@@ -10,7 +10,7 @@ from sqlalchemy.orm import lazyload
 
 from servicedesk_common.db import UnitOfWork
 
-from .models import HistoryEntry, NumberSequence, Reply, Ticket
+from .models import HistoryEntry, NumberSequence, QuarantinedMail, ReceivedMail, Reply, Ticket
 
 TICKETS = Ticket.__table__
 REPLIES = Reply.__table__
@@ -188,9 +188,48 @@ def _fields_query(names: tuple[str, ...], *, lock: bool):
     return query.with_for_update(of=TICKETS) if lock else query
 
 
+class Mailroom:
+    """Inbound mail already handled, and the quarantine of mail that could not be read."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def received(self, key: str) -> ReceivedMail | None:
+        return self.session.get(ReceivedMail, key)
+
+    def record(self, received: ReceivedMail) -> None:
+        self.session.add(received)
+
+    def tickets_of(self, keys: list[str]) -> list[str]:
+        """The tickets earlier mails (by their Message-ID keys) made or answered."""
+        if not keys:
+            return []
+        rows = self.session.execute(select(ReceivedMail.key, ReceivedMail.ticket_number)
+                                    .where(ReceivedMail.key.in_(keys))).all()
+        by_key = dict(rows)
+        return [by_key[k] for k in keys if by_key.get(k)]
+
+    def quarantine(self, mail: QuarantinedMail) -> None:
+        self.session.add(mail)
+
+    def quarantined(self) -> list[QuarantinedMail]:
+        return list(self.session.execute(
+            select(QuarantinedMail).order_by(QuarantinedMail.id.desc()).limit(500)).scalars())
+
+    def quarantined_for_update(self, mail_id: int) -> QuarantinedMail | None:
+        return self.session.get(QuarantinedMail, mail_id, with_for_update=True)
+
+    def client_with_email(self, email: str) -> str | None:
+        """A client account known to use this address (a ticket it reported carries it)."""
+        return self.session.execute(
+            select(Ticket.client).where(Ticket.guest_email == email, Ticket.client.is_not(None))
+            .order_by(Ticket.id.desc()).limit(1)).scalar_one_or_none()
+
+
 class IntakeUnitOfWork(UnitOfWork):
     def _open(self) -> None:
         self.tickets = Tickets(self.session)
+        self.mail = Mailroom(self.session)
 
     def commit(self) -> None:
         self.tickets.write_changes()

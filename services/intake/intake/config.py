@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from servicedesk_common.settings import SettingsError, env, env_float, env_int
+from servicedesk_common.settings import SettingsError, env, env_choice, env_float, env_int
 
 from .filetypes import DEFAULT_ALLOWED, KINDS
 
@@ -34,3 +34,35 @@ class IntakeConfig:
         if config.attachment_max_bytes < 1:
             raise SettingsError("SERVICEDESK_ATTACHMENT_MAX_BYTES must be at least 1")
         return config
+
+
+IMAP_SECURITY = ("ssl", "starttls", "none")
+
+
+@dataclass(frozen=True)
+class MailboxConfig:
+    """The office mailbox intake reads (API.md "E-mail channel"); no host: no inbound mail."""
+    host: str | None = None
+    port: int = 993
+    user: str | None = None
+    password: str | None = None
+    security: str = "ssl"
+    folder: str = "INBOX"
+    done_folder: str = "Processed"
+    poll_seconds: float = 30.0
+    idle_seconds: float = 300.0  # RFC 2177: renew IDLE well within 29 minutes
+    own_addresses: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls) -> MailboxConfig:
+        security = env_choice("SERVICEDESK_IMAP_SECURITY", IMAP_SECURITY, "ssl")
+        user = env("SERVICEDESK_IMAP_USER")
+        own = tuple(a.lower() for a in (user, env("SERVICEDESK_SMTP_FROM")) if a and "@" in a)
+        return cls(host=env("SERVICEDESK_IMAP_HOST") or None,
+                   port=env_int("SERVICEDESK_IMAP_PORT", 993 if security == "ssl" else 143),
+                   user=user, password=env("SERVICEDESK_IMAP_PASSWORD"), security=security,
+                   folder=env("SERVICEDESK_IMAP_FOLDER", "INBOX"),
+                   done_folder=env("SERVICEDESK_IMAP_DONE_FOLDER", "Processed"),
+                   poll_seconds=env_float("SERVICEDESK_IMAP_POLL_SECONDS", 30.0),
+                   idle_seconds=env_float("SERVICEDESK_IMAP_IDLE_SECONDS", 300.0),
+                   own_addresses=own)

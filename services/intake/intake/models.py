@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, func, literal_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from servicedesk_common.db import UtcDateTime
@@ -56,6 +67,8 @@ class Ticket(Base):
     classification: Mapped[dict | None] = mapped_column(JSON)
     # Events from other services may arrive out of order: keep when each field was last set.
     versions: Mapped[dict | None] = mapped_column(JSON)
+    # client replies no staff member has opened the ticket to read yet
+    unread_client_replies: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     replies: Mapped[list[Reply]] = relationship(back_populates="ticket",
                                                   order_by="Reply.id", lazy="selectin")
@@ -110,6 +123,33 @@ class NumberSequence(Base):
 
     key: Mapped[str] = mapped_column(String(16), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivedMail(Base):
+    """Each inbound mail handled, by its Message-ID: written with the ticket or reply it made,
+    so a mail seen again (a crash before it was moved) changes nothing."""
+    __tablename__ = "received_mail"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the Message-ID
+    message_id: Mapped[str] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(String(254))
+    outcome: Mapped[str] = mapped_column(String(20))  # ticket, reply, ignored, quarantined
+    ticket_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class QuarantinedMail(Base):
+    """A mail that could not be read, kept whole for the operators."""
+    __tablename__ = "mail_quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ticket_number: Mapped[str | None] = mapped_column(String(20))
 
 
 Index("ix_tickets_status_created", Ticket.status, Ticket.created_at)

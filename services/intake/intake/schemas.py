@@ -104,7 +104,10 @@ class OptionalTokenArgs(Schema):
 
 
 class ReplyOut(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True)
+    ticket = fields.String(metadata={
+        "description": "the ticket the reply is on: a new one, linked related, when the "
+                       "client answered a ticket closed more than 7 days ago"})
     author = fields.String(allow_none=True)
     author_role = fields.String()
     author_kind = fields.String()
@@ -184,6 +187,9 @@ class TicketOut(Schema):
     escalations = fields.List(fields.Dict())
     survey = fields.Nested(SurveyOut, allow_none=True)
     classification = fields.Dict(allow_none=True)
+    unread_client_replies = fields.Integer(metadata={
+        "description": "client replies no staff member has read yet (cleared by POST "
+                       "/tickets/{number}/read)"})
 
 
 class TicketCreated(TicketOut):
@@ -192,7 +198,8 @@ class TicketCreated(TicketOut):
 
 
 class PublicReplyOut(Schema):
-    id = fields.Integer()
+    id = fields.Integer(allow_none=True)
+    ticket = fields.String()
     author_kind = fields.String()
     body = fields.String()
     kind = fields.String()
@@ -280,3 +287,14 @@ class TicketListArgs(Schema):
 
 class TicketPage(Page):
     items = fields.List(fields.Nested(TicketOut))
+
+
+class QuarantinedMailOut(Schema):
+    id = fields.Integer()
+    message_id = fields.String()
+    sender = fields.String(allow_none=True)
+    subject = fields.String(allow_none=True)
+    reason = fields.String()
+    size = fields.Integer()
+    received_at = fields.DateTime()
+    ticket_number = fields.String(allow_none=True)

@@ -9,7 +9,7 @@ COLUMNS = ("number", "title", "body", "type", "category", "service", "channel", 
            "urgency", "impact", "priority", "client", "guest_email", "contact_name",
            "contact_phone", "agency", "recorded_by", "group", "assignee", "resolution",
            "created_at", "updated_at", "resolved_at", "closed_at", "sla", "classification",
-           "attachments")
+           "attachments", "unread_client_replies")
 STAFF_ONLY = ("priority_reason", "solution")
 PUBLIC_ESCALATION = ("group", "assignee", "state", "at")
 
@@ -18,7 +18,18 @@ def reply_view(reply: Reply) -> dict:
     return {"id": reply.id, "author": reply.author, "author_role": reply.author_role,
             "author_kind": "client" if reply.author_role in ("client", "guest") else "staff",
             "body": reply.body, "internal": reply.internal, "kind": reply.kind,
-            "created_at": reply.created_at}
+            "created_at": reply.created_at, "ticket": reply.ticket.number if reply.ticket else None}
+
+
+def client_reply_view(outcome) -> dict:
+    """A client's reply; after the reopen window it is the body of a new ticket instead."""
+    if outcome.reply is not None:
+        return reply_view(outcome.reply)
+    ticket = outcome.ticket
+    return {"id": None, "ticket": ticket.number, "author": ticket.client or ticket.guest_email,
+            "author_role": "client" if ticket.client else "guest", "author_kind": "client",
+            "body": ticket.body, "internal": False, "kind": "reply",
+            "created_at": ticket.created_at}
 
 
 def _hold(ticket: Ticket) -> dict | None:

@@ -103,6 +103,8 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
         ticket_menu.append(("Tiket Ditugaskan", url_for("staff.assigned")))
     if role == "operator":
         ticket_menu.append(("Tambah Tiket Baru", url_for("staff.new_ticket")))
+    if backend.allowed("GET", "/mail/quarantine"):
+        ticket_menu.append(("Surel Karantina", url_for("staff.mail_quarantine")))
     menu = [("Tiket", ticket_menu),
             ("Pengetahuan", [("Artikel", url_for("staff.articles"))])]
     if role == "supervisor":
@@ -148,6 +150,7 @@ def index():
 from . import (  # noqa: E402,F401  - the views register themselves on bp
     admin,
     knowledge,
+    mail,
     notifications,
     session_views,
     supervisor,

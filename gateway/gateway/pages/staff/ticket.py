@@ -94,7 +94,10 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
 
 @bp.get("/tiket/<number>")
 def ticket(number):
-    return render_ticket(load_ticket(number), pending=request.args.get("menunggu") == "1")
+    loaded = load_ticket(number)
+    if loaded.get("unread_client_replies") and backend.allowed("POST", f"/tickets/{number}/read"):
+        backend.call("POST", f"/tickets/{number}/read")  # opening it is reading the replies
+    return render_ticket(loaded, pending=request.args.get("menunggu") == "1")
 
 
 PENDING = ("Perubahan sudah diterima tetapi belum tampil di semua bagian tiket; halaman ini "

@@ -26,7 +26,7 @@ from ..schemas import (
     TicketPage,
     TicketPatch,
 )
-from ..views import reply_view, ticket_view
+from ..views import client_reply_view, reply_view, ticket_view
 from .access import DESK, allow, allow_hold, caller, intake, ticket_for, unit_of_work, with_catalog
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets")
@@ -139,10 +139,30 @@ class Replies(MethodView):
         identity = caller()
         with unit_of_work() as uow:
             ticket, _ = ticket_for(uow, number, for_update=True)
-            reply = handlers.add_reply(ticket, body=data["body"], internal=data["internal"],
-                                       by=identity, uow=uow)
+            if identity.is_staff or data["internal"]:  # add_reply refuses a client's note
+                view = reply_view(handlers.add_reply(
+                    ticket, body=data["body"], internal=data["internal"], by=identity, uow=uow))
+            else:
+                view = client_reply_view(handlers.client_reply(
+                    ticket, body=data["body"], by=identity, uow=uow,
+                    reopen_days=intake().config.reopen_days))
             uow.commit()
-            return reply_view(reply)
+            return view
+
+
+@blp.route("/<string:number>/read")
+class Read(MethodView):
+    @blp.response(200, TicketOut)
+    def post(self, number):
+        """Staff have read the client's replies: the unread mark in the queue goes."""
+        identity = caller()
+        if not identity.is_staff:
+            raise Forbidden("Marking replies read is for the service desk.")
+        with unit_of_work() as uow:
+            ticket, _ = ticket_for(uow, number, for_update=True)
+            handlers.mark_replies_read(ticket)
+            uow.commit()
+            return ticket_view(ticket, staff=True)
 
 
 @blp.route("/<string:number>/close")

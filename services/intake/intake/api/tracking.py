@@ -9,8 +9,8 @@ from servicedesk_common.errors import NotFound
 
 from .. import domain, handlers
 from ..schemas import PublicReplyOut, PublicTicketOut, TokenArgs, TrackReplyIn
-from ..views import public_view, reply_view
-from .access import unit_of_work
+from ..views import client_reply_view, public_view
+from .access import intake, unit_of_work
 
 blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track", description="Tracking")
 
@@ -44,7 +44,8 @@ class TrackReplies(MethodView):
         """The client's reply; it lifts a hold."""
         with unit_of_work() as uow:
             ticket = tracked(uow, number, args["token"], for_update=True)
-            reply = handlers.add_reply(ticket, body=data["body"], internal=False,
-                                       by=handlers.guest_of(ticket), uow=uow)
+            outcome = handlers.client_reply(ticket, body=data["body"],
+                                            by=handlers.guest_of(ticket), uow=uow,
+                                            reopen_days=intake().config.reopen_days)
             uow.commit()
-            return reply_view(reply)
+            return client_reply_view(outcome)

@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from servicedesk_common.errors import Invalid, TooLarge, UnsupportedMedia
 from servicedesk_common.identity import Identity
 
-from .. import filetypes
+from .. import domain, filetypes
 from ..models import Attachment, Reply, Ticket
 from .base import author_kind, by_at, now
-from .status import end_hold
+from .status import DONE, IN_PROGRESS, end_hold, move
+from .tickets import Created, open_ticket
 
 MAX_FILES_PER_REQUEST = 10
 
 
-def add_reply(ticket: Ticket, *, body: str, internal: bool, by: Identity, uow) -> Reply:
+def add_reply(ticket: Ticket, *, body: str, internal: bool, by: Identity, uow,
+              message_id: str | None = None) -> Reply:
     if internal and not by.is_staff:
         raise Invalid("Only the service desk writes internal notes.", field="internal")
     at = now()
@@ -28,11 +30,55 @@ def add_reply(ticket: Ticket, *, body: str, internal: bool, by: Identity, uow) -
                        by=by.username, source="intake", at=at, to_value=f"#{reply.id}")
     uow.outbox.add("ticket.replied", {
         "number": ticket.number, "reply_id": reply.id, "body": None if internal else body,
-        "internal": internal, "author_kind": author_kind(by), **by_at(by, at)},
-        aggregate_id=ticket.number)
-    if not by.is_staff and ticket.hold_reason:
-        end_hold(ticket, by=by, uow=uow, cause="client_replied", at=at)
+        "internal": internal, "author_kind": author_kind(by), **by_at(by, at),
+        **({"message_id": message_id} if message_id else {})}, aggregate_id=ticket.number)
+    if not by.is_staff:
+        ticket.unread_client_replies = (ticket.unread_client_replies or 0) + 1
+        if ticket.hold_reason:
+            end_hold(ticket, by=by, uow=uow, cause="client_replied", at=at)
     return reply
+
+
+def mark_replies_read(ticket: Ticket) -> None:
+    """A staff member opened the ticket: its client replies are no longer news."""
+    ticket.unread_client_replies = 0
+
+
+@dataclass
+class ClientReply:
+    reply: Reply | None  # None when the reply opened a new ticket (its body is the reply)
+    ticket: Ticket
+    follow_up: Created | None = None
+
+
+def client_reply(ticket: Ticket, *, body: str, by: Identity, uow, reopen_days: int,
+                 channel: str = "web", message_id: str | None = None) -> ClientReply:
+    """DOMAIN.md: a reply on a done ticket within the reopen window reopens it; later it opens
+    a new ticket linked `related` to the old one. Never stored where nobody looks."""
+    if ticket.status == DONE:
+        if not domain.owner_may_reopen(ticket.closed_at, now(), days=reopen_days):
+            created = follow_up(ticket, body=body, by=by, uow=uow, channel=channel,
+                                message_id=message_id)
+            return ClientReply(None, created.ticket, created)
+        move(ticket, IN_PROGRESS, by=by, uow=uow, reason="the client replied")
+    return ClientReply(add_reply(ticket, body=body, internal=False, by=by, uow=uow,
+                                 message_id=message_id), ticket)
+
+
+def follow_up(old: Ticket, *, body: str, by: Identity, uow, channel: str,
+              message_id: str | None = None) -> Created:
+    at = now()
+    created = open_ticket(dict(
+        type=old.type, title=old.title, body=body, category=old.category,
+        service=old.service, channel=channel, status=domain.Status.SUBMITTED.value,
+        client=old.client, guest_email=old.guest_email, contact_name=old.contact_name,
+        contact_phone=old.contact_phone, agency=old.agency, recorded_by=None),
+        by=by, uow=uow, at=at, related_to=old.number,
+        **({"message_id": message_id} if message_id else {}))
+    for one, other in ((created.ticket, old.number), (old, created.ticket.number)):
+        uow.tickets.record(one, what="link", by=by.username, source="intake", at=at,
+                           to_value=f"related {other}")
+    return created
 
 
 @dataclass(frozen=True)

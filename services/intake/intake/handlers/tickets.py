@@ -46,13 +46,7 @@ def create_ticket(data: dict, *, by: Identity | None, uow, catalog: dict | None)
         raise Invalid("Some fields are not valid: " + ", ".join(sorted(errors)) + ".",
                       details=errors)
     moment = now()
-    # the number first, before anything else is written: on PostgreSQL it is taken and
-    # committed on its own (concurrent creations do not queue; a failure leaves a gap)
-    sequence = uow.tickets.next_sequence(
-        domain.sequence_key(data["type"], domain.jakarta_year(moment)))
-    token = domain.new_tracking_token()
-    ticket = Ticket(
-        number=domain.ticket_number(data["type"], domain.jakarta_year(moment), sequence),
+    fields = dict(
         type=data["type"], title=data["title"], body=data["body"],
         category=data["category"], service=data.get("service"),
         channel=(data.get("channel") or "web") if staff else "web",
@@ -63,20 +57,33 @@ def create_ticket(data: dict, *, by: Identity | None, uow, catalog: dict | None)
         guest_email=data.get("guest_email") or (by.email if by and not staff else None),
         contact_name=data.get("contact_name") or (by.name if by and not staff else None),
         contact_phone=data.get("contact_phone"), agency=data.get("agency"),
-        recorded_by=by.username if by else None,
-        tracking_token_hash=domain.hash_token(token),
-        created_at=moment, updated_at=moment, escalations=[], versions={}, replies=[],
-        attachments=[])
+        recorded_by=by.username if by else None)
+    note = None
     if data.get("internal_note"):
-        ticket.replies.append(Reply(author=by.username, author_role=by.role,
-                                    body=data["internal_note"], internal=True, kind="note",
-                                    created_at=moment))
+        note = Reply(author=by.username, author_role=by.role, body=data["internal_note"],
+                     internal=True, kind="note", created_at=moment)
+    return open_ticket(fields, by=by, uow=uow, at=moment, note=note)
+
+
+def open_ticket(fields: dict, *, by: Identity | None, uow, at, note: Reply | None = None,
+                **event_extra) -> Created:
+    """Number, token, the row, its history and ticket.created: every way a ticket begins."""
+    # the number first, before anything else is written: on PostgreSQL it is taken and
+    # committed on its own (concurrent creations do not queue; a failure leaves a gap)
+    sequence = uow.tickets.next_sequence(
+        domain.sequence_key(fields["type"], domain.jakarta_year(at)))
+    token = domain.new_tracking_token()
+    ticket = Ticket(
+        number=domain.ticket_number(fields["type"], domain.jakarta_year(at), sequence),
+        **fields, tracking_token_hash=domain.hash_token(token),
+        created_at=at, updated_at=at, escalations=[], versions={},
+        replies=[note] if note else [], attachments=[])
     uow.tickets.add(ticket)
     uow.tickets.record(ticket, what="created", by=by.username if by else ticket.guest_email,
-                       source="intake", at=moment, to_value=ticket.status)
+                       source="intake", at=at, to_value=ticket.status)
     uow.outbox.add("ticket.created", ticket_payload(
-        ticket, recorded_by_role=by.role if by else "guest", tracking_token=token),
-        aggregate_id=ticket.number)
+        ticket, recorded_by_role=by.role if by else "guest", tracking_token=token,
+        **event_extra), aggregate_id=ticket.number)
     return Created(ticket, token)
 
 
