@@ -108,6 +108,10 @@ class ServiceClient:
         for name in FORWARDED_RESPONSE_HEADERS:
             if name in upstream.headers:
                 response.headers[name] = upstream.headers[name]
+        location = response.headers.get("Location", "")
+        if location.startswith(self.service_urls[service]):
+            # The service's own address is internal: the caller gets the public path.
+            response.headers["Location"] = location[len(self.service_urls[service]):] or "/"
         return response
 
 

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from servicedesk_common.errors import ApiError, Forbidden, TooLarge, Unauthorized
 from servicedesk_common.settings import env, env_float, env_int
-from servicedesk_common.web import current_identity
+from servicedesk_common.web import current_identity, is_json
 
 from . import access
 from .domain import RateLimiter
@@ -137,8 +137,7 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
 
 def _check_size(guards: GuardSettings) -> None:
     """A JSON body has a smaller limit than an upload (MAX_CONTENT_LENGTH covers uploads)."""
-    if request.mimetype == "application/json" and (request.content_length or 0) > \
-            guards.max_json_bytes:
+    if is_json(request.mimetype) and (request.content_length or 0) > guards.max_json_bytes:
         raise TooLarge(f"The JSON body is larger than {guards.max_json_bytes} bytes.")
 
 
