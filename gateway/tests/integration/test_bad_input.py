@@ -98,3 +98,18 @@ def test_a_database_that_refuses_connections_is_a_503_with_retry_after(make_sett
                                       json={"username": "admin", "password": "x"})
     _error(response, 503, "service_unavailable")
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_cr_lf_in_the_login_pages_next_is_ignored_not_a_500(gateway):
+    gw = gateway()
+    for target in ("/staf%0d%0aSet-Cookie:%20x=1", "/staf/tiket%0a", "/staf%09x"):
+        page = gw.http.get(f"/staf/masuk?next={target}")
+        assert page.status_code == 200, target
+        login = gw.http.post(f"/staf/masuk?next={target}", data={
+            "csrf_token": gw.csrf("/staf/masuk"), "username": "operator1",
+            "password": gw.password})
+        assert login.status_code in (302, 303), (target, login.status_code)
+        assert "\n" not in login.headers["Location"] and "Set-Cookie" not in login.headers[
+            "Location"]
+        assert "x=1" not in login.headers.get("Set-Cookie", "")
+        gw.http.post("/staf/keluar", data={"csrf_token": gw.csrf("/staf/masuk")})

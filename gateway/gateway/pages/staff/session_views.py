@@ -9,20 +9,12 @@ from servicedesk_common.identity import STAFF
 from servicedesk_common.web import runtime
 
 from ... import auth
-from . import bp, home_url
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path inside the console: never an open redirect."""
-    if target and target.startswith("/staf") and not target.startswith("//") \
-            and "\\" not in target:
-        return target
-    return None
+from . import bp, home_url, safe_next
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 def login():
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         if g.staff is not None:
             return redirect(next_url or home_url(g.staff.role))
