@@ -113,3 +113,19 @@ def test_cr_lf_in_the_login_pages_next_is_ignored_not_a_500(gateway):
             "Location"]
         assert "x=1" not in login.headers.get("Set-Cookie", "")
         gw.http.post("/staf/keluar", data={"csrf_token": gw.csrf("/staf/masuk")})
+
+
+def test_a_nul_byte_in_the_console_login_is_a_wrong_login_page(gateway):
+    gw = gateway()
+    page = gw.http.post("/staf/masuk", data={"csrf_token": gw.csrf("/staf/masuk"),
+                                             "username": "admin\x00", "password": "x"})
+    assert page.status_code == 401 and page.mimetype == "text/html"
+    assert "Nama pengguna atau kata sandi salah." in page.get_data(as_text=True)
+
+
+def test_a_page_number_past_the_limit_is_one_clear_message(gateway):
+    gw = gateway()
+    response = gw.http.get("/api/v1/users?page=99999999999999999999",
+                           headers=gw.login("admin"))
+    assert _error(response, 422)["details"]["page"] == [
+        "Must be greater than or equal to 1 and less than or equal to 100000."]

@@ -31,13 +31,19 @@ class Integer(fields.Integer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.validators.insert(0, validate.Range(min=INT_MIN, max=INT_MAX))
+        if not any(_within_column(v) for v in self.validators):
+            self.validators.insert(0, validate.Range(min=INT_MIN, max=INT_MAX))
 
     def _validated(self, value):
         try:
             return super()._validated(value)
         except OverflowError:  # a float such as 1e400
             raise ValidationError(self.error_messages["too_large"]) from None
+
+
+def _within_column(validator) -> bool:
+    return isinstance(validator, validate.Range) and validator.min is not None \
+        and validator.max is not None and validator.min >= INT_MIN and validator.max <= INT_MAX
 
 
 def page_field() -> Integer:

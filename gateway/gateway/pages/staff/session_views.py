@@ -6,6 +6,7 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from servicedesk_common.errors import Unauthorized
 from servicedesk_common.identity import STAFF
+from servicedesk_common.schemas import has_control_chars
 from servicedesk_common.web import runtime
 
 from ... import auth
@@ -26,6 +27,8 @@ def login():
     error, status = None, 200
     if not username or not password:
         error, status = "Isi nama pengguna dan kata sandi.", 422
+    elif has_control_chars(username):  # no account has one; the database refuses NUL
+        error, status = "Nama pengguna atau kata sandi salah.", 401
     elif not runtime().login_limiter.allow(request.remote_addr or "?"):
         error, status = "Terlalu banyak percobaan masuk; tunggu sebentar.", 429
     else:
