@@ -6,7 +6,7 @@ PACKAGES := libs/common services/intake services/triage services/escalation serv
             services/survey services/knowledge gateway
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test unit lint bench venv browser clean
+.PHONY: run test unit lint bench venv browser pgbouncer clean
 
 $(VENV)/.installed: requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,10 +27,19 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# Debian's PgBouncer for the tests of the database behind a transaction pooler (the tests start
+# their own on a free port; the packaged service is not used).
+pgbouncer:
+	@test -x /usr/sbin/pgbouncer || { \
+	  echo "installing Debian's pgbouncer for the tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq pgbouncer >/dev/null; fi; }
+
 run: venv
 	$(PY) deploy/run.py
 
-test: venv browser
+test: venv browser pgbouncer
 	$(PY) -m pytest
 
 unit: venv

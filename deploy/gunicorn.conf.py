@@ -17,3 +17,11 @@ errorlog = "-"
 loglevel = os.environ.get("SERVICEDESK_LOG_LEVEL", "info").lower()
 control_socket_disable = True  # gunicorn 27: no control socket shared between our servers
 limit_request_line = int(os.environ.get("SERVICEDESK_MAX_REQUEST_LINE", "4094"))
+
+
+def post_fork(server, worker):
+    """A web worker dies with its gunicorn master, even one killed with -9 (no orphans holding
+    database connections)."""
+    from servicedesk_common.lifetime import die_with_parent
+
+    die_with_parent(server.pid)

@@ -1,5 +1,7 @@
 """The local launcher behind `make run`: migrates every database, starts every web and worker
-process, prefixes their logs, restarts a process that dies, and stops them all on Ctrl-C."""
+process (SERVICEDESK_WORKER_REPLICAS workers per service), prefixes their logs, restarts a
+process that dies, and stops them all on Ctrl-C or SIGTERM. Every child dies with the launcher,
+even one killed with -9 (the kernel's parent-death signal, see servicedesk_common.lifetime)."""
 from __future__ import annotations
 
 import os
@@ -14,10 +16,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servicedesk_common.lifetime import StopSignals
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+STOP_SECONDS = 7.0  # TERM, then KILL what still runs: the whole stack is gone within 10 s
 COLOURS = ("36", "33", "35", "32", "34", "31", "96", "93")
 
 NO_BROKER = """No RabbitMQ answers at {url}.
@@ -82,6 +87,19 @@ def base_environment() -> dict:
     return env
 
 
+def worker_replicas(env: dict) -> int:
+    raw = env.get("SERVICEDESK_WORKER_REPLICAS") or "1"
+    if not raw.isdigit() or int(raw) < 1:
+        sys.exit(f"launcher | SERVICEDESK_WORKER_REPLICAS must be a whole number >= 1, "
+                 f"got {raw!r}")
+    return int(raw)
+
+
+def with_parent(argv: list[str]) -> list[str]:
+    """argv run so that it dies when this launcher dies (the same process after an exec)."""
+    return [PYTHON, "-m", "servicedesk_common.lifetime", str(os.getpid()), "--", *argv]
+
+
 def plan(env: dict) -> list[Process]:
     given = {name: int(env[f"SERVICEDESK_{name.upper()}_PORT"]) for name in SERVICES
              if env.get(f"SERVICEDESK_{name.upper()}_PORT")}
@@ -91,11 +109,17 @@ def plan(env: dict) -> list[Process]:
     for name, port in ports.items():
         env[f"SERVICEDESK_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     gunicorn = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    replicas = worker_replicas(env)
+    # Each worker takes a free port of its own for its probes and logs it
+    # (event=worker_probes_listening): replicas cannot share one.
+    worker_env = {**env, "SERVICEDESK_WORKER_PORT": "0"}
     processes = []
     for name in SERVICES:
         processes.append(Process(f"{name}-web", gunicorn + [
             "--bind", f"127.0.0.1:{ports[name]}", f"{name}.api:create_app()"], env))
-        processes.append(Process(f"{name}-worker", [PYTHON, "-m", f"{name}.worker"], env))
+        processes += [Process(f"{name}-worker" + (f"-{i}" if replicas > 1 else ""),
+                              [PYTHON, "-m", f"{name}.worker"], worker_env)
+                      for i in range(1, replicas + 1)]
     gateway_bind = f"{env.get('SERVICEDESK_GATEWAY_HOST', '127.0.0.1')}:" \
                    f"{env.get('SERVICEDESK_GATEWAY_PORT', '8080')}"
     processes.append(Process("gateway", gunicorn + ["--bind", gateway_bind,
@@ -103,24 +127,28 @@ def plan(env: dict) -> list[Process]:
     return processes
 
 
-def migrate(env: dict) -> None:
+def migrate(env: dict, signals: StopSignals) -> None:
     jobs = [("gateway", [PYTHON, "-m", "gateway.prepare"])]
     jobs += [(name, [PYTHON, "-m", "servicedesk_common.migrate", name,
                      str(ROOT / "services" / name / "migrations")]) for name in SERVICES]
-    running = [(name, subprocess.Popen(argv, env=env, cwd=ROOT)) for name, argv in jobs]
+    running = [(name, subprocess.Popen(with_parent(argv), env=env, cwd=ROOT))
+               for name, argv in jobs]
     failed = [name for name, proc in running if proc.wait() != 0]
-    if failed:
+    if failed and not signals.requested():  # a stop during migrating ends them too: no error
         sys.exit(f"launcher | migrations failed for: {', '.join(failed)}")
 
 
 class Launcher:
-    def __init__(self, processes: list[Process]):
+    def __init__(self, processes: list[Process], signals: StopSignals):
         self.processes = processes
-        self.stopping = threading.Event()
+        self.signals = signals
+        self.stopping = signals.event  # set by the main thread or the watcher, never a handler
         self.lock = threading.Lock()
 
     def start(self, process: Process) -> None:
-        process.popen = subprocess.Popen(process.argv, env=process.env, cwd=ROOT,
+        # Its own session: a Ctrl-C in the terminal reaches the launcher alone, which then
+        # stops each process group (gunicorn's master and its workers) in order.
+        process.popen = subprocess.Popen(with_parent(process.argv), env=process.env, cwd=ROOT,
                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          start_new_session=True)
         colour = COLOURS[self.processes.index(process) % len(COLOURS)]
@@ -151,31 +179,44 @@ class Launcher:
               flush=True)
         self.start(process)
 
-    def stop(self) -> None:
+    def stop(self, seconds: float = STOP_SECONDS) -> None:
         self.stopping.set()
-        for process in self.processes:
-            if process.popen and process.popen.poll() is None:
-                os.killpg(process.popen.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
+        self.signal_all(signal.SIGTERM)
+        deadline = time.monotonic() + seconds
         for process in self.processes:
             if process.popen is None:
                 continue
             try:
                 process.popen.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.popen.pid, signal.SIGKILL)
+                print(f"launcher | {process.name} did not stop in {seconds:.0f} s; killing it",
+                      flush=True)
+        # A group may outlive its leader (a gunicorn worker finishing a request): KILL them all.
+        self.signal_all(signal.SIGKILL)
+        for process in self.processes:
+            if process.popen is not None:
+                process.popen.wait()
+
+    def signal_all(self, signum: int) -> None:
+        for process in self.processes:
+            if process.popen is None:
+                continue
+            try:
+                os.killpg(process.popen.pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass  # that group is gone already
 
 
-def wait_ready(url: str, stopping: threading.Event, timeout: float = 60) -> bool:
+def wait_ready(url: str, signals: StopSignals, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not stopping.is_set():
+    while time.monotonic() < deadline and not signals.requested():
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return True
         except OSError:
             pass
-        time.sleep(0.3)
+        signals.wait(0.3)
     return False
 
 
@@ -184,10 +225,11 @@ def main() -> int:
     if not broker_answers(env["SERVICEDESK_AMQP_URL"]):
         print(NO_BROKER.format(url=env["SERVICEDESK_AMQP_URL"]), file=sys.stderr)
         return 1
-    migrate(env)
-    launcher = Launcher(plan(env))
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: launcher.stopping.set())
+    signals = StopSignals().install()
+    migrate(env, signals)
+    if signals.requested():
+        return 0
+    launcher = Launcher(plan(env), signals)
     for process in launcher.processes:
         launcher.start(process)
     port = env.get("SERVICEDESK_GATEWAY_PORT", "8080")
@@ -195,13 +237,13 @@ def main() -> int:
     address = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
     watcher = threading.Thread(target=launcher.watch, daemon=True)
     watcher.start()
-    if wait_ready(f"http://127.0.0.1:{port}/readyz", launcher.stopping):
+    if wait_ready(f"http://127.0.0.1:{port}/readyz", signals):
         print(f"launcher | the service desk is ready at {address}  (Ctrl-C stops it)",
               flush=True)
     else:
         print(f"launcher | the gateway at {address} is not ready yet; see the logs above",
               flush=True)
-    while not launcher.stopping.wait(0.5):
+    while not signals.wait(0.5):
         pass
     print("launcher | stopping", flush=True)
     launcher.stop()

@@ -78,6 +78,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     ("GET", r"/escalations", only(TECHNICIAN, OPERATOR)),
     # Survey
     ("GET", r"/surveys", only(SUPERVISOR)),
+    ("GET", r"/surveys/user-groups", only(*STAFF)),
+    ("PUT", r"/surveys/user-groups", only(ADMIN)),
     ("GET", rf"/surveys/{_N}", ANYONE),
     ("POST", rf"/surveys/{_N}", ANYONE),
     ("PATCH", rf"/surveys/{_N}/evaluation", only(SUPERVISOR)),

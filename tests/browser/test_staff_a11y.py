@@ -63,7 +63,7 @@ def test_no_serious_accessibility_violation_on_the_operators_screens(stack, desk
     ("supervisor1", ("/staf/tiket", "/staf/survei")),
     ("km1", ("/staf/pengetahuan", "/staf/pengetahuan/baru", "/staf/pengetahuan/sinonim")),
     ("admin", ("/staf/admin", "/staf/admin/pengguna", "/staf/admin/grup", "/staf/admin/katalog",
-               "/staf/admin/matriks", "/staf/admin/sla")),
+               "/staf/admin/matriks", "/staf/admin/sla", "/staf/admin/kelompok-pengguna")),
 ])
 def test_no_serious_accessibility_violation_on_each_roles_screens(stack, desktop, username,
                                                                     paths):

@@ -201,6 +201,31 @@ def test_admin_changes_the_priority_matrix_and_it_is_the_apis(stack):
     assert stack.client().get("/api/v1/priority-matrix").json() == before
 
 
+def test_admin_edits_the_survey_user_groups_and_the_survey_form_offers_them(stack):
+    admin = Console(stack, "admin")
+    api = stack.client("admin")
+    before = api.get("/api/v1/surveys/user-groups").json()
+    assert [g["label"] for g in before] == ["Panitia", "Penyedia", "PPK", "Auditor"]
+    rows = {"rows": "5", "value_0": "asn", "label_0": "ASN", "value_1": "warga",
+            "label_1": "Masyarakat", "value_2": "", "label_2": "",
+            "value_3": "bad code", "label_3": "Salah"}
+    try:
+        refused = admin.submit("/staf/admin/kelompok-pengguna", rows)
+        assert refused.status_code == 422
+        assert 'id="ug-value-3-err"' in refused.text and 'value="bad code"' in refused.text
+        assert api.get("/api/v1/surveys/user-groups").json() == before  # nothing half-saved
+        saved = admin.submit("/staf/admin/kelompok-pengguna", {**rows, "value_3": "",
+                                                               "label_3": ""})
+        assert saved.status_code == 302, saved.text
+        assert api.get("/api/v1/surveys/user-groups").json() == [
+            {"value": "asn", "label": "ASN"}, {"value": "warga", "label": "Masyarakat"}]
+        assert stack.client("supervisor1").put("/api/v1/surveys/user-groups", json={
+            "groups": before}).status_code == 403
+    finally:
+        assert api.put("/api/v1/surveys/user-groups",
+                       json={"groups": before}).status_code == 200
+
+
 def test_admin_creates_and_deactivates_a_user(stack):
     admin = Console(stack, "admin")
     username = f"tech-test-{secrets.token_hex(3)}"

@@ -109,8 +109,8 @@ def diagnosis_time(b: dict) -> dict:
 
 
 def solution_known(b: dict) -> dict:
-    """knowledge's GET /api/v1/kb/kpi: tickets closed in the period with a suggestion (an
-    article or a similar solved ticket) used before closing, of all closed in the period."""
+    """knowledge's GET /api/v1/kb/kpi: tickets closed in the period, solved at level 1, with a
+    suggestion (an article or a similar solved ticket) used before closing, of all closed."""
     known = b["known_at_diagnosis"]
     return {**_count(known["count"], known["of"]), "counts": {
         "by_source": b.get("by_source", {})}}

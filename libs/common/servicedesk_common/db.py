@@ -49,14 +49,36 @@ def make_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
         return _sqlite_engine(url)
     schema = settings.service if settings.shares_database else None
     ensure_postgres_database(url)
-    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    pooled = settings.database_pooler == "transaction"
+    connect_args = {}
+    if pooled:
+        # A transaction may run on any server connection: psycopg's automatic prepared
+        # statements ("_pg3_0") would meet each other there, and PgBouncer refuses `options`.
+        connect_args["prepare_threshold"] = None
+    elif schema:
+        connect_args["options"] = f"-csearch_path={schema}"
     engine = create_engine(
         url, pool_size=pool_size or env_int("SERVICEDESK_DB_POOL_SIZE", 5),
         max_overflow=env_int("SERVICEDESK_DB_MAX_OVERFLOW", 10), connect_args=connect_args)
     ping_when_idle(engine, env_float("SERVICEDESK_DB_PING_IDLE_SECONDS", 1.0))
+    if schema and pooled:
+        search_path_per_transaction(engine, schema)
     if schema:
         ensure_schema(engine, schema)
     return engine
+
+
+def search_path_per_transaction(engine: Engine, schema: str) -> None:
+    """Behind a transaction pooler a session setting would stay on a server connection other
+    clients then use: each transaction sets its own (one more statement per transaction)."""
+    @event.listens_for(engine, "begin")
+    def _search_path(conn):
+        conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
+
+
+def listen_url(settings: Settings) -> str:
+    """Where LISTEN goes: PostgreSQL itself, since a transaction pooler does not carry it."""
+    return normalize_url(settings.database_direct_url or settings.database_url)
 
 
 def ping_when_idle(engine: Engine, idle_seconds: float) -> None:

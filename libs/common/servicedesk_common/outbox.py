@@ -9,6 +9,7 @@ import weakref
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from . import metrics
@@ -165,8 +166,9 @@ def unsent_count(sessions) -> int:
 class OutboxWaker:
     """Sleeps until a writer NOTIFYs (PostgreSQL) or the idle interval passes (SQLite)."""
 
-    def __init__(self, engine, producer: str, idle_seconds: float):
+    def __init__(self, engine, producer: str, idle_seconds: float, *, listen_url=None):
         self.engine = engine
+        self.listen_url = make_url(listen_url) if listen_url else engine.url
         self.channel = notify_channel(producer)
         self.idle = idle_seconds
         self._conn = None
@@ -192,8 +194,7 @@ class OutboxWaker:
         if self._conn is None:
             import psycopg
 
-            url = self.engine.url
-            conn = psycopg.connect(url.set(drivername="postgresql").render_as_string(
+            conn = psycopg.connect(self.listen_url.set(drivername="postgresql").render_as_string(
                 hide_password=False), autocommit=True)
             conn.execute(f'LISTEN "{self.channel}"')
             self._conn = conn

@@ -10,6 +10,8 @@ SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
 ALL_PROCESSES = SERVICES + ("gateway",)
 
 QUEUE_TYPES = ("classic", "quorum")  # "quorum": replicated queues for a RabbitMQ cluster
+# "transaction": the database URL is a PgBouncer in transaction mode (db.make_engine)
+DATABASE_POOLERS = ("none", "transaction")
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 
@@ -87,11 +89,14 @@ class Settings:
     queue_type: str = "classic"  # "quorum" for a RabbitMQ cluster (bus.Topology)
     retention_days: float = 14.0  # sent outbox rows and inbox marks older than this go (0: keep)
     retention_interval_seconds: float = 3600.0
+    database_pooler: str = "none"
+    database_direct_url: str | None = None  # PostgreSQL itself past a pooler (None: the same)
 
     @classmethod
     def from_env(cls, service: str) -> Settings:
         data_dir = Path(env("SERVICEDESK_DATA_DIR", "./var")).resolve()
         raw_db = env("SERVICEDESK_DATABASE_URL")
+        direct_db = env("SERVICEDESK_DATABASE_DIRECT_URL")
         demo_password = env("SERVICEDESK_DEMO_PASSWORD")
         return cls(
             service=service,
@@ -115,6 +120,9 @@ class Settings:
             retention_interval_seconds=env_float("SERVICEDESK_RETENTION_INTERVAL_SECONDS",
                                                  3600.0),
             queue_type=env_choice("SERVICEDESK_QUEUE_TYPE", QUEUE_TYPES, "classic"),
+            database_pooler=env_choice("SERVICEDESK_DATABASE_POOLER", DATABASE_POOLERS, "none"),
+            database_direct_url=database_url_for(service, direct_db, data_dir)
+            if direct_db else None,
         )
 
 

@@ -251,3 +251,78 @@ def run_service(make_settings):
     for running in started:
         running.request_stop()
         running.join()
+
+
+PGBOUNCER = "/usr/sbin/pgbouncer"  # Debian's pgbouncer (`make test` installs it)
+
+
+class PgBouncer:
+    """A PgBouncer of the test run's own in transaction mode, in front of the test PostgreSQL,
+    on a free loopback port; `pool_size` server connections per database (1 makes two clients
+    share one, which is what breaks session state)."""
+
+    def __init__(self, server_url: str, workdir: Path, *, pool_size: int = 1):
+        self.server = urlparse(server_url)
+        self.workdir = workdir
+        self.port = free_port()
+        self.pool_size = pool_size
+        self.process = None
+
+    def url(self, database: str) -> str:
+        auth = self.server.username or "postgres"
+        return f"postgresql://{auth}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> PgBouncer:
+        import subprocess
+
+        if not os.path.exists(PGBOUNCER):
+            pytest.fail(f"{PGBOUNCER} is missing: apt-get install pgbouncer (make test does)",
+                        pytrace=False)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        user = self.server.username or "postgres"
+        password = f" password={self.server.password}" if self.server.password else ""
+        config = self.workdir / "pgbouncer.ini"
+        config.write_text(
+            f"[databases]\n* = host={self.server.hostname or '127.0.0.1'} "
+            f"port={self.server.port or 5432} user={user}{password}\n"
+            f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            "auth_type = any\npool_mode = transaction\n"
+            f"default_pool_size = {self.pool_size}\nmax_client_conn = 500\n"
+            "unix_socket_dir =\nignore_startup_parameters = extra_float_digits\n"
+            f"logfile = {self.workdir / 'pgbouncer.log'}\n")
+        command = [PGBOUNCER, str(config)]
+        if os.geteuid() == 0:  # PgBouncer refuses to run as root
+            os.chmod(self.workdir, 0o777)
+            command[1:1] = ["-u", "nobody"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+        if not _wait_for_port(self.port, self.process):
+            raise RuntimeError(f"pgbouncer did not start: {self.process.stderr.read()!r}")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def _wait_for_port(port: int, process, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(database_server_url):
+    import tempfile
+
+    bouncer = PgBouncer(database_server_url, Path(tempfile.mkdtemp(prefix="sd-pgbouncer-")))
+    yield bouncer.start()
+    bouncer.stop()

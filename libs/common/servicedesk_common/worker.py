@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 import threading
 import time
@@ -12,12 +11,14 @@ from collections.abc import Callable
 from . import metrics
 from .alive import heartbeat
 from .bus import Consumer, Publisher, Relay, Topology, connect
-from .db import UnitOfWork, make_engine, session_factory
+from .db import UnitOfWork, listen_url, make_engine, session_factory
 from .events import Envelope
+from .lifetime import StopSignals
 from .logs import configure_logging
 from .outbox import OutboxWaker, unsent_count
+from .probes import ProbeServer, serve_probes
 from .retention import pruning_loop
-from .settings import Settings, env_int
+from .settings import Settings, env, env_int
 from .subscriptions import SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
@@ -64,16 +65,42 @@ class Worker:
                               service=settings.service)
         self.relay = Relay(publisher, self.sessions,
                            OutboxWaker(self.engine, settings.service,
-                                       settings.relay_idle_seconds),
+                                       settings.relay_idle_seconds,
+                                       listen_url=listen_url(settings)),
                            stop=self.stop, batch=settings.relay_batch)
         self.loops = [build(self) for build in loops]
         self.threads: list[threading.Thread] = []
         self.crashed: str | None = None  # the first thread that died of an exception
+        self.probes: ProbeServer | None = None
+
+    def serve_probes(self, host: str, port: int) -> int:
+        """/healthz, /readyz and /metrics on host:port (0: a free one); the port taken."""
+        self.probes = serve_probes(host, port, health=self.health, readiness=self.readiness)
+        log.info("event=worker_probes_listening service=%s host=%s port=%d pid=%d",
+                 self.settings.service, host, self.probes.port, os.getpid())
+        return self.probes.port
+
+    def health(self) -> dict[str, bool]:
+        return {"threads": self.crashed is None, "running": not self.stop.is_set()}
+
+    def readiness(self) -> dict[str, bool]:
+        return {"database": self._database_ok(), "broker": self.consumer.connected.is_set()}
+
+    def _database_ok(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception as exc:  # noqa: BLE001 - readiness reports, never raises
+            log.warning("event=readiness_database_failed service=%s error=%r",
+                        self.settings.service, exc)
+            return False
 
     def start(self) -> None:
+        port = self.probes.port if self.probes else None
         targets = [("consumer", self.consumer.run), ("relay", self.relay.run),
                    ("heartbeat", lambda: heartbeat(self.settings, self.consumer.connected,
-                                                   self.stop)),
+                                                   self.stop, port=port)),
                    ("depths", self._report_depths_loop),
                    ("retention", lambda: pruning_loop(
                        self.sessions, service=self.settings.service,
@@ -132,15 +159,19 @@ class Worker:
             self.report_depths()
 
     def request_stop(self, *_args) -> None:
+        """From another thread; a signal handler must not call this (see StopSignals)."""
         self.stop.set()
 
-    def join(self, timeout: float = 10) -> None:
+    def join(self, timeout: float = 5) -> None:
         deadline = time.monotonic() + timeout
         for thread in self.threads:
             thread.join(max(0.0, deadline - time.monotonic()))
             if thread.is_alive():  # a daemon thread: it dies with the process, but say so
                 log.warning("event=worker_thread_still_running service=%s thread=%s",
                             self.settings.service, thread.name)
+        if self.probes:
+            self.probes.shutdown()
+            self.probes.server_close()
         self.engine.dispose()
         log.info("event=worker_stopped service=%s", self.settings.service)
 
@@ -162,15 +193,17 @@ def run_worker(service: str, handlers: dict[str, EventHandler],
     settings = Settings.from_env(service)
     configure_logging(f"{service}-worker", settings.log_level)
     yield_to_web(env_int("SERVICEDESK_WORKER_NICE", 0))
+    signals = StopSignals().install()  # before migrating: a stop then waits for its end only
     if migrations is not None:
         from .migrations import upgrade
         upgrade(migrations, settings)
     worker = Worker(settings, handlers, uow_class, loops=loops)
-    signal.signal(signal.SIGTERM, worker.request_stop)
-    signal.signal(signal.SIGINT, worker.request_stop)
+    worker.serve_probes(env("SERVICEDESK_WORKER_HOST", "127.0.0.1"),
+                        env_int("SERVICEDESK_WORKER_PORT", 0))
     worker.start()
-    while not worker.stop.wait(1):
-        pass
+    while not worker.stop.is_set():
+        if signals.wait(0.5):
+            worker.request_stop()
     worker.join()
     if worker.crashed:  # not a requested stop: say so to whatever restarts us
         sys.exit(1)

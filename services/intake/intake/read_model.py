@@ -31,10 +31,13 @@ def _parse(moment: str | None) -> datetime:
 def on_sla_event(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
     ticket = uow.tickets.fields_for_update(payload["number"], SLA_COLUMNS)
-    if ticket is None or not _newer(ticket, "sla", event):
+    if ticket is None:
         return
-    ticket.sla = {name: payload.get(name) for name in SLA_FIELDS}
-    ticket.sla_state = payload.get("state")
+    if _newer(ticket, "sla", event):
+        ticket.sla = {name: payload.get(name) for name in SLA_FIELDS}
+        ticket.sla_state = payload.get("state")
+    # A warning, a breach or a target met is a fact of the history even when a newer state
+    # overtook it: only the state is guarded by `newer`.
     if event.type in ("sla.at_risk", "sla.breached", "sla.met"):
         uow.tickets.record(ticket, what=event.type.replace(".", "_"), by="sla", source="sla",
                            at=_parse(payload.get("at")), to_value=payload.get("target"))

@@ -193,16 +193,19 @@ class Usages:
             select(Usage).where(Usage.number == number).order_by(Usage.at)).scalars())
 
     def known_at_diagnosis(self, start, end) -> dict:
-        """Tickets closed (and still closed) in [start, end), and those of them with a
-        suggestion marked as used before they were closed, split by what was used."""
-        closed = select(KnownTicket.number, KnownTicket.closed_at).where(
+        """Tickets closed (and still closed) in [start, end), and those of them solved at
+        level 1 (no level-2 group held them at closing) with a suggestion marked as used
+        before they were closed, split by what was used (DOMAIN.md, KPIs)."""
+        closed = select(KnownTicket.number, KnownTicket.closed_at,
+                        KnownTicket.closed_in_group).where(
             KnownTicket.status.in_(("solved", "closed")), KnownTicket.closed_at >= start,
             KnownTicket.closed_at < end).subquery()
         total = self.session.execute(select(func.count()).select_from(closed)).scalar_one()
         used = self.session.execute(
             select(closed.c.number, func.count(Usage.article_id), func.count(Usage.similar_ticket))
             .join(Usage, Usage.number == closed.c.number)
-            .where(Usage.at < closed.c.closed_at).group_by(closed.c.number)).all()
+            .where(Usage.at < closed.c.closed_at, closed.c.closed_in_group.is_(None))
+            .group_by(closed.c.number)).all()
         return {"count": len(used), "of": total,
                 "by_source": {"article": sum(1 for row in used if row[1]),
                               "similar_ticket": sum(1 for row in used if row[2])}}

@@ -93,6 +93,7 @@ def on_ticket_closed(event: Envelope, *, uow) -> None:
     ticket.status = SOLVED if ticket.solution else CLOSED
     ticket.closed_at = _parse(payload.get("at")) or _parse(event.occurred_at)
     ticket.closed_by = payload.get("by")
+    ticket.closed_in_group = payload.get("group")
     uow.tickets.reindex(ticket)
 
 

@@ -119,6 +119,8 @@ class KnownTicket(SearchColumns, Base):
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     closed_by: Mapped[str | None] = mapped_column(String(120))
+    # the level-2 group that held the ticket when it closed (None: solved at level 1)
+    closed_in_group: Mapped[str | None] = mapped_column(String(60))
     # when the last ticket.closed / ticket.reopened (state_at) and the last ticket.updated
     # changing the text (text_at) happened: an older event changes nothing
     state_at: Mapped[str | None] = mapped_column(String(40))

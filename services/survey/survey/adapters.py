@@ -4,14 +4,14 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
 
 from .config import SurveyConfig
 from .domain import DEFAULT_QUESTION_SETS
-from .models import Mail, QuestionSet, Survey, TicketContact
+from .models import Mail, QuestionSet, Survey, TicketContact, UserGroup
 
 
 def _locked(session, query):
@@ -99,6 +99,23 @@ class QuestionSets:
                  "questions": r.questions} for r in rows]
 
 
+class UserGroups:
+    def __init__(self, session):
+        self.session = session
+
+    def labels(self) -> dict[str, str]:
+        """code -> label, in the admin's order."""
+        rows = self.session.execute(select(UserGroup).order_by(UserGroup.position)).scalars()
+        return {row.code: row.label for row in rows}
+
+    def replace(self, groups: list[dict]) -> None:
+        """The admin's list as it is now; answers already given keep the code they chose."""
+        self.session.execute(delete(UserGroup))
+        self.session.add_all(UserGroup(code=g["value"].strip().lower(), label=g["label"].strip(),
+                                       position=index) for index, g in enumerate(groups))
+        self.session.flush()
+
+
 class Contacts:
     def __init__(self, session):
         self.session = session
@@ -168,5 +185,6 @@ class SurveyUnitOfWork(UnitOfWork):
         self.config = self._config or SurveyConfig.from_env()
         self.surveys = Surveys(self.session)
         self.question_sets = QuestionSets(self.session)
+        self.user_groups = UserGroups(self.session)
         self.contacts = Contacts(self.session)
         self.mails = Mails(self.session)

@@ -12,12 +12,13 @@ from servicedesk_common.identity import ADMIN, STAFF, SUPERVISOR
 from servicedesk_common.settings import Settings
 from servicedesk_common.web import create_base_app, current_identity, request_id, require, runtime
 
-from . import handlers, summary, views
+from . import domain, handlers, summary, views
 from .adapters import SurveyUnitOfWork, answered_conditions
 from .config import SurveyConfig
 from .domain import FALLBACK_SET
 from .models import Survey
 from .schemas import (
+    ChoiceOut,
     EvaluationIn,
     KpiOut,
     PublicSurveyOut,
@@ -30,6 +31,7 @@ from .schemas import (
     SurveyListArgs,
     SurveyOut,
     SurveyPage,
+    UserGroupsIn,
 )
 
 blp = Blueprint("survey", __name__, url_prefix="/api/v1/surveys",
@@ -166,6 +168,30 @@ class QuestionSetItem(MethodView):
             return question_set
 
 
+@blp.route("/user-groups")
+class UserGroupList(MethodView):
+    @require(*STAFF)
+    @blp.response(200, ChoiceOut(many=True))
+    def get(self):
+        """The respondent's user groups the survey form offers (FRM-004's Kelompok Pengguna)."""
+        with unit_of_work() as uow:
+            return views.choices(uow.user_groups.labels())
+
+    @require(ADMIN)
+    @blp.arguments(UserGroupsIn)
+    @blp.response(200, ChoiceOut(many=True))
+    def put(self, data):
+        """Replace the list, in the order given; answers already stored keep their code."""
+        errors = domain.check_user_groups(data["groups"])
+        if errors:
+            raise Invalid("Some user groups are not valid: " + ", ".join(errors) + ".",
+                          details=errors)
+        with unit_of_work() as uow:
+            uow.user_groups.replace(data["groups"])
+            uow.commit()
+            return views.choices(uow.user_groups.labels())
+
+
 @blp.route("/<string:token>")
 class SurveyByToken(MethodView):
     @blp.response(200, PublicSurveyOut)
@@ -173,7 +199,7 @@ class SurveyByToken(MethodView):
         """Anyone holding the link: questions, ticket number and state."""
         with unit_of_work() as uow:
             survey = handlers.survey_by_token(token, uow=uow)
-            return views.public_view(survey, handlers.now())
+            return views.public_view(survey, handlers.now(), uow.user_groups.labels())
 
     @blp.arguments(ResponseIn)
     @blp.response(201, SubmittedOut)

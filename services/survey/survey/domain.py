@@ -37,7 +37,11 @@ QUESTION_COUNT = 10
 
 SCALE = {1: "Tidak Memuaskan", 2: "Kurang Memuaskan", 3: "Cukup Memuaskan", 4: "Memuaskan",
          5: "Sangat Memuaskan"}
-USER_GROUPS = {"panitia": "Panitia", "penyedia": "Penyedia", "ppk": "PPK", "auditor": "Auditor"}
+# FRM-004's user groups, seeded as data (table user_groups); an admin edits the list.
+DEFAULT_USER_GROUPS = {"panitia": "Panitia", "penyedia": "Penyedia", "ppk": "PPK",
+                       "auditor": "Auditor"}
+USER_GROUP_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
+USER_GROUP_LABEL_LIMIT = 60
 RESPONDENT_LIMITS = {"name": 120, "phone": 40, "agency": 160, "position": 120, "address": 300,
                      "email": 254, "user_group": 20}
 SUGGESTION_LIMIT = 4000
@@ -96,7 +100,8 @@ def needs_follow_up(mean: float) -> bool:
     return mean <= FOLLOW_UP_AT_OR_BELOW
 
 
-def check_response(data: dict) -> dict[str, list[str]]:
+def check_response(data: dict, user_groups: dict[str, str] = DEFAULT_USER_GROUPS
+                   ) -> dict[str, list[str]]:
     """Errors per field ("answers.3" is question 3); empty when the response can be stored."""
     errors: dict[str, list[str]] = {}
     answers = data.get("answers")
@@ -115,7 +120,7 @@ def check_response(data: dict) -> dict[str, list[str]]:
     respondent = data.get("respondent") or {}
     if not isinstance(respondent, dict):
         return {**errors, "respondent": ["Give the respondent as an object."]}
-    errors.update(_respondent_errors(respondent))
+    errors.update(_respondent_errors(respondent, user_groups))
     suggestion = data.get("suggestion")
     if suggestion is not None and (not isinstance(suggestion, str)
                                    or len(suggestion) > SUGGESTION_LIMIT):
@@ -127,7 +132,7 @@ def _is_scale_value(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value in SCALE
 
 
-def _respondent_errors(respondent: dict) -> dict[str, list[str]]:
+def _respondent_errors(respondent: dict, user_groups: dict[str, str]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, limit in RESPONDENT_LIMITS.items():
         value = respondent.get(name)
@@ -146,8 +151,28 @@ def _respondent_errors(respondent: dict) -> dict[str, list[str]]:
     if phone and not PHONE.match(phone):
         errors["respondent.phone"] = ["Use digits, spaces and + ( ) - / . only."]
     group = respondent.get("user_group")
-    if group and user_group_code(group) not in USER_GROUPS:
-        errors["respondent.user_group"] = [f"Choose one of {', '.join(USER_GROUPS)}."]
+    if group and user_group_code(group) not in user_groups:
+        errors["respondent.user_group"] = [f"Choose one of {', '.join(user_groups)}."]
+    return errors
+
+
+def check_user_groups(groups: list[dict]) -> dict[str, list[str]]:
+    """An admin's new list: each a code (a-z, 0-9, - or _) and a label, no code twice."""
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    if not groups:
+        errors["groups"] = ["Give at least one user group."]
+    for index, group in enumerate(groups):
+        code, label = group["value"].strip().lower(), group["label"].strip()
+        if not USER_GROUP_CODE.match(code):
+            errors[f"groups.{index}.value"] = [
+                "Use 1-20 lowercase letters, digits, - or _, starting with a letter or digit."]
+        elif code in seen:
+            errors[f"groups.{index}.value"] = [f"{code!r} is listed twice."]
+        if not label or len(label) > USER_GROUP_LABEL_LIMIT:
+            errors[f"groups.{index}.label"] = [
+                f"Give a label of 1-{USER_GROUP_LABEL_LIMIT} characters."]
+        seen.add(code)
     return errors
 
 

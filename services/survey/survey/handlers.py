@@ -127,7 +127,7 @@ def submit_response(token: str, data: dict, *, uow) -> Survey:
     if state is domain.State.EXPIRED:
         raise Gone(f"The survey of ticket {survey.number} closed on "
                    f"{iso(survey.expires_at)}.", code="survey_expired")
-    errors = domain.check_response(data)
+    errors = domain.check_response(data, uow.user_groups.labels())
     if errors:
         raise Invalid("Some answers are missing or not valid: " + ", ".join(errors) + ".",
                       details=errors)

@@ -26,6 +26,15 @@ class QuestionSet(Base):
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class UserGroup(Base):
+    """A respondent's user group on the survey form (FRM-004's Kelompok Pengguna)."""
+    __tablename__ = "user_groups"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class Survey(Base):
     __tablename__ = "surveys"
 

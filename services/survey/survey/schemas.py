@@ -16,7 +16,8 @@ class ResponseIn(Schema):
                        "(N = question number, from 1)", "example": [5, 4, 4, 5, 5, 4, 3, 4, 5, 4]})
     respondent = fields.Dict(load_default=dict, metadata={
         "description": "name (required), phone, agency, position, address, email, "
-                       "user_group (panitia, penyedia, ppk, auditor)"})
+                       "user_group (a code of GET /api/v1/surveys/user-groups; seeded: "
+                       "panitia, penyedia, ppk, auditor)"})
     suggestion = Text(allow_none=True, metadata={"description": "Saran"})
 
 
@@ -28,6 +29,15 @@ class QuestionOut(Schema):
 class ChoiceOut(Schema):
     value = fields.Raw()
     label = Text()
+
+
+class UserGroupIn(Schema):
+    value = Text(required=True, metadata={"description": "code, e.g. ppk"})
+    label = Text(required=True, metadata={"description": "as printed, e.g. PPK"})
+
+
+class UserGroupsIn(Schema):
+    groups = fields.List(fields.Nested(UserGroupIn), required=True)
 
 
 class PublicSurveyOut(Schema):

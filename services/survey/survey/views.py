@@ -7,8 +7,10 @@ from . import domain
 from .models import Survey
 
 SCALE_CHOICES = [{"value": value, "label": label} for value, label in domain.SCALE.items()]
-USER_GROUP_CHOICES = [{"value": value, "label": label}
-                      for value, label in domain.USER_GROUPS.items()]
+
+
+def choices(labels: dict[str, str]) -> list[dict]:
+    return [{"value": value, "label": label} for value, label in labels.items()]
 
 
 def state(survey: Survey, now: datetime) -> str:
@@ -16,7 +18,7 @@ def state(survey: Survey, now: datetime) -> str:
                            now=now).value
 
 
-def public_view(survey: Survey, now: datetime) -> dict:
+def public_view(survey: Survey, now: datetime, user_groups: dict[str, str]) -> dict:
     """Questions, ticket number and state: nothing the link holder should not see."""
     return {
         "id": survey.id, "number": survey.number, "title": survey.title,
@@ -24,7 +26,7 @@ def public_view(survey: Survey, now: datetime) -> dict:
         "expires_at": survey.expires_at, "answered_at": survey.answered_at,
         "questions": [{"number": i, "text": text}
                       for i, text in enumerate(survey.questions, start=1)],
-        "scale": SCALE_CHOICES, "user_groups": USER_GROUP_CHOICES,
+        "scale": SCALE_CHOICES, "user_groups": choices(user_groups),
         "respondent": {"name": survey.contact_name, "email": survey.email},
     }
 

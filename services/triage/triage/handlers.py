@@ -76,7 +76,8 @@ def on_ticket_updated(event: Envelope, *, uow) -> None:
     at = payload.get("at") or event.occurred_at
     by = payload.get("by")
     classification = uow.classifications.get(payload["number"])
-    if classification is None:  # the update overtook the creation
+    first_sight = classification is None
+    if first_sight:  # the update overtook the creation
         before = {name: (changes[name].get("from") if name in changes else payload.get(name))
                   for name in (*FIELDS, "channel", "created_at")}
         classification = _new_classification(before, number=payload["number"], original=before)
@@ -100,7 +101,21 @@ def on_ticket_updated(event: Envelope, *, uow) -> None:
     classification.versions = versions
     _recompute(classification, uow=uow)
     classification.updated_at = moment
-    uow.outbox.add_many(_changes_told(classification, was, by=by, at=moment, uow=uow))
+    events = _changes_told(classification, was, by=by, at=moment, uow=uow)
+    if first_sight:  # the late creation will find the ticket known and tell nothing
+        events += _first_told(classification, events, by=by, at=moment, uow=uow)
+    uow.outbox.add_many(events)
+
+
+def _first_told(classification: Classification, told: list[tuple], *, by, at, uow) -> list:
+    """What a creation would have told, for a ticket first seen through an update."""
+    types = {event_type for event_type, *_ in told}
+    missing = []
+    if "ticket.classified" not in types:
+        missing.append(_classified(classification, uow=uow, at=at, by=by))
+    if "ticket.prioritized" not in types and classification.priority is not None:
+        missing.append(_prioritized(classification, by=by, at=at))
+    return missing
 
 
 def _snapshot(classification: Classification) -> dict:

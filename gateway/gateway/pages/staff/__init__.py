@@ -132,7 +132,9 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
                                ("Grup & Rute", url_for("staff.admin_groups")),
                                ("Katalog", url_for("staff.admin_catalog")),
                                ("Matriks Prioritas", url_for("staff.admin_matrix")),
-                               ("Kalender & SLA", url_for("staff.admin_sla"))]))
+                               ("Kalender & SLA", url_for("staff.admin_sla")),
+                               ("Kelompok Pengguna Survei",
+                                url_for("staff.admin_user_groups"))]))
     return menu
 
 

@@ -94,6 +94,42 @@ def admin_matrix():
                            errors=errors, problem=problem), status
 
 
+@bp.route("/admin/kelompok-pengguna", methods=["GET", "POST"])
+def admin_user_groups():
+    """The survey form's user groups (Kelompok Pengguna): code and label per row, in order;
+    a row left empty is dropped, three empty rows add new ones."""
+    admin_only()
+    if request.method == "GET":
+        rows = backend.get_or_none("/surveys/user-groups") or []
+        return render_template("staff/admin_user_groups.html", rows=rows + [
+            {"value": "", "label": ""}] * 3, errors={}, problem=None)
+    rows = _user_group_rows(request.form)
+    filled = [n for n, row in enumerate(rows) if row["value"] or row["label"]]
+    result = backend.call("PUT", "/surveys/user-groups",
+                          payload={"groups": [rows[n] for n in filled]})
+    if result.ok:
+        flash("Kelompok pengguna disimpan; berlaku untuk survei yang diisi berikutnya.",
+              "success")
+        return redirect(url_for("staff.admin_user_groups"))
+    errors = {_form_row(key, filled): messages for key, messages in result.errors.items()}
+    return render_template("staff/admin_user_groups.html", rows=rows, errors=errors,
+                           problem=result.message), result.status
+
+
+def _user_group_rows(form) -> list[dict]:
+    count = min(form.get("rows", default=0, type=int), 100)
+    return [{"value": form.get(f"value_{n}", "").strip(),
+             "label": form.get(f"label_{n}", "").strip()} for n in range(count)]
+
+
+def _form_row(key: str, filled: list[int]) -> str:
+    """The service numbers the rows it was sent ("groups.1.value"); the form shows them all."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(filled):
+        parts[1] = str(filled[int(parts[1])])
+    return ".".join(parts)
+
+
 @bp.get("/admin/sla")
 def admin_sla():
     admin_only()

@@ -6,6 +6,7 @@ import pytest
 
 from servicedesk_common.migrations import upgrade
 from servicedesk_common.settings import SERVICES
+from servicedesk_common.testing import free_port
 
 
 @pytest.fixture
@@ -23,8 +24,8 @@ def broker_connections(monkeypatch):
     return opened
 
 
-def web_app(service: str, make_settings):
-    settings = make_settings(service)
+def web_app(service: str, make_settings, **overrides):
+    settings = make_settings(service, **overrides)
     upgrade(importlib.import_module(f"{service}.worker").MIGRATIONS, settings)
     return importlib.import_module(f"{service}.api").create_app(settings)
 
@@ -47,3 +48,23 @@ def test_a_command_writes_state_and_event_in_one_transaction_without_the_broker(
 
     assert spine.unsent() == 1
     assert broker_connections == []
+
+
+@pytest.mark.parametrize("service", SERVICES + ("gateway",))
+def test_a_web_process_stays_ready_while_the_broker_is_down(service, make_settings):
+    """Readiness is what the process needs to serve: its database. A broker outage must not
+    take every web process out of its load balancer; the outbox keeps the events meanwhile."""
+    down = f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F"  # nothing listens there
+    if service == "gateway":
+        from gateway.api import create_app
+        from gateway.prepare import prepare
+        settings = make_settings(service, amqp_url=down)
+        prepare(settings)
+        app = create_app(settings)
+    else:
+        app = web_app(service, make_settings, amqp_url=down)
+
+    response = app.test_client().get("/readyz")
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["checks"] == {"database": True}

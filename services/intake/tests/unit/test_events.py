@@ -195,3 +195,14 @@ def test_sla_warnings_and_other_services_changes_are_in_the_history(deliver):
     assert {("sla_at_risk", "sla"), ("sla_breached", "sla"), ("assignee", "escalation"),
             ("group", "escalation"), ("knowledge_used", "knowledge"),
             ("priority", "triage")} <= entries
+
+
+def test_an_sla_warning_overtaken_by_a_newer_sla_state_is_still_in_the_history(deliver):
+    number = deliver.create()
+    deliver(event("sla.met", number, at=T0 + timedelta(minutes=10),
+                  **{**SAMPLES["sla.met"], "state": "met", "target": "resolution"}))
+    deliver(event("sla.at_risk", number, at=T0 + timedelta(minutes=5),
+                  **{**SAMPLES["sla.at_risk"], "state": "at_risk"}))
+    ticket = deliver.ticket(number)
+    assert ticket.sla_state == "met"
+    assert {"sla_met", "sla_at_risk"} <= {h.what for h in deliver.history(number)}

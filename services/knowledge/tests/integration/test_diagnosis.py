@@ -209,3 +209,23 @@ def test_a_closing_seen_before_the_creation_keeps_its_text_and_gains_the_rest(kb
     found = kb.http.get("/api/v1/kb/suggest", query_string={"text": "kertas tersangkut"},
                         headers=kb.operator).json["tickets"]
     assert [t["number"] for t in found] == ["INC-2026-000851"]
+
+
+def test_a_ticket_a_level_2_group_solved_is_not_known_at_diagnosis_even_with_a_suggestion(kb):
+    """DOMAIN.md: known at initial diagnosis = solved at level 1 with an article or a
+    historical ticket; a suggestion marked used and then escalated does not count."""
+    start = datetime.now(UTC) - timedelta(minutes=1)
+    kb.ticket("INC-2026-000901", title="Printer macet", body="kertas tersangkut")
+    kb.ticket("INC-2026-000902", title="Printer macet lagi", body="kertas tersangkut")
+    for number in ("INC-2026-000901", "INC-2026-000902"):
+        assert kb.http.post("/api/v1/kb/articles/1/used", headers=kb.operator,
+                            json={"ticket": number}).status_code == 201
+    kb.deliver("ticket.closed", {"number": "INC-2026-000901", "resolution": "Kertas dilepas.",
+                                 "at": iso(datetime.now(UTC))})
+    kb.deliver("ticket.closed", {"number": "INC-2026-000902", "resolution": "Roller diganti.",
+                                 "group": "hardware", "assignee": "tech-hardware-1",
+                                 "at": iso(datetime.now(UTC))})
+    kpi = kb.http.get("/api/v1/kb/kpi", headers=kb.supervisor, query_string={
+        "from": iso(start), "to": iso(datetime.now(UTC) + timedelta(minutes=1))}).json
+    assert kpi["known_at_diagnosis"] == {"count": 1, "of": 2}
+    assert kpi["by_source"] == {"article": 1, "similar_ticket": 0}

@@ -238,3 +238,32 @@ def test_an_evaluation_needs_something_to_set(surveys):
     assert then.json["evaluation"]["severity"] == "non_major"  # kept from the first call
     assert then.json["evaluation"]["approved"] is False
     assert then.json["evaluation"]["target_quarter"] == 4
+
+
+def test_the_admin_edits_the_user_groups_the_form_offers_and_accepts(surveys):
+    admin = surveys.harness.headers("admin", "admin")
+    path = "/api/v1/surveys/user-groups"
+    assert [g["value"] for g in surveys.http.get(path, headers=surveys.supervisor()).json] == [
+        "panitia", "penyedia", "ppk", "auditor"]
+    groups = [{"value": "asn", "label": "ASN"}, {"value": "non-asn", "label": "Non-ASN"},
+              {"value": "warga", "label": "Masyarakat"}]
+    assert surveys.http.put(path, headers=surveys.supervisor(),
+                            json={"groups": groups}).status_code == 403
+    bad = surveys.http.put(path, headers=admin, json={"groups": [
+        {"value": "asn", "label": "ASN"}, {"value": "ASN", "label": "lagi"},
+        {"value": "x y", "label": ""}]})
+    assert bad.status_code == 422
+    assert set(bad.json["error"]["details"]) == {"groups.1.value", "groups.2.value",
+                                                 "groups.2.label"}
+    changed = surveys.http.put(path, headers=admin, json={"groups": groups})
+    assert changed.status_code == 200 and changed.json == groups
+
+    surveys.closed("INC-2026-700090")
+    token = surveys.token("INC-2026-700090")
+    assert surveys.http.get(f"/api/v1/surveys/{token}").json["user_groups"] == groups
+    old_group = surveys.answer(token, GOOD, respondent={"name": "Sari", "user_group": "ppk"})
+    assert old_group.status_code == 422
+    assert set(old_group.json["error"]["details"]) == {"respondent.user_group"}
+    done = surveys.answer(token, GOOD, respondent={"name": "Sari", "user_group": "WARGA"})
+    assert done.status_code == 201, done.json
+    assert surveys.survey("INC-2026-700090").respondent["user_group"] == "warga"

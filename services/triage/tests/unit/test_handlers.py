@@ -204,4 +204,16 @@ def test_a_creation_overtaken_by_an_update_records_no_override_of_its_own(delive
     assert (current.priority, current.override_reason) == (1, None)
     with deliver.make_uow() as uow:
         assert uow.classifications.overrides(NUMBER) == []
-    assert [e["event"] for e in deliver.outbox()] == ["ticket.prioritized"]  # the update's
+    # the update's priority, and the classification the late creation can no longer tell
+    assert [e["event"] for e in deliver.outbox()] == ["ticket.prioritized", "ticket.classified"]
+
+
+def test_a_ticket_first_seen_through_an_update_that_changes_no_class_is_still_classified(
+        deliver):
+    """Recorded and patched at once: two workers may take the update before the creation."""
+    deliver(updated({"title": ("Internet lambat", "Internet lambat sekali")},
+                    at=T0 + timedelta(seconds=1), urgency="high", impact="medium"))
+    deliver(created(urgency="high", impact="medium"))  # arrives late
+    classified = deliver.outbox("ticket.classified")
+    assert [(e["category"], e["service"]) for e in classified] == [("Jaringan", "Internet lambat")]
+    assert [e["priority"] for e in deliver.outbox("ticket.prioritized")] == [1]
