@@ -211,7 +211,7 @@ def latency(app, settings, rounds: int) -> dict:
     sessions = app.extensions["servicedesk"].sessions
 
     def operator() -> dict:  # signed per call: a signed identity lives 5 minutes
-        return {HEADER: sign_identity(Identity("operator1", "operator"), settings.secret_key)}
+        return {HEADER: sign_identity(Identity("operator1", "operator"), settings.identity_key)}
 
     def search(query: str) -> None:
         with UnitOfWork(sessions, producer="knowledge") as uow:

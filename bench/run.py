@@ -296,7 +296,10 @@ class Stack:
                     "SERVICEDESK_GATEWAY_PORT": str(self.port),
                     "SERVICEDESK_GATEWAY_HOST": "127.0.0.1",
                     "SERVICEDESK_DEMO_PASSWORD": self.password,
-                    "SERVICEDESK_DATA_DIR": tempfile.mkdtemp(prefix="bench-data-")}
+                    "SERVICEDESK_DATA_DIR": tempfile.mkdtemp(prefix="bench-data-"),
+                    # the load posts as operator1: measure the limiter's cost, not its refusals
+                    "SERVICEDESK_USER_WRITE_RATE": "1000000",
+                    "SERVICEDESK_USER_WRITE_BURST": "1000000"}
         self.log_path = log_path
         self.log = open(log_path, "wb")
         self.popen = None

@@ -78,11 +78,14 @@ def base_environment() -> dict:
     env.setdefault("SERVICEDESK_DATA_DIR", str(ROOT / "var"))
     env["SERVICEDESK_DATA_DIR"] = str(Path(env["SERVICEDESK_DATA_DIR"]).resolve())
     if not env.get("SERVICEDESK_SECRET_KEY"):
-        # One key for every process of this run, so tokens signed by one are read by all.
-        env["SERVICEDESK_SECRET_KEY"] = secrets.token_urlsafe(32)
-        if not env.get("SERVICEDESK_DEMO_PASSWORD"):
-            print("launcher | SERVICEDESK_SECRET_KEY is not set: using a random key for this run "
-                  "(logins end when it stops)", flush=True)
+        # One key for every process, so tokens signed by one are read by all.
+        env["SERVICEDESK_SECRET_KEY"] = local_secret_key(Path(env["SERVICEDESK_DATA_DIR"]))
+    from servicedesk_common.settings import secret_key_problem
+
+    problem = secret_key_problem(env["SERVICEDESK_SECRET_KEY"])
+    if problem:
+        sys.exit(f"launcher | SERVICEDESK_SECRET_KEY is refused: {problem}; set a random string "
+                 "of at least 32 bytes, or unset it to use a key kept in SERVICEDESK_DATA_DIR")
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -98,6 +101,35 @@ def worker_replicas(env: dict) -> int:
 def with_parent(argv: list[str]) -> list[str]:
     """argv run so that it dies when this launcher dies (the same process after an exec)."""
     return [PYTHON, "-m", "servicedesk_common.lifetime", str(os.getpid()), "--", *argv]
+
+
+def local_secret_key(data_dir: Path) -> str:
+    """A random key made once and kept in the data directory (readable by its owner only):
+    logins survive a restart, and no two machines share a key."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass  # another launcher made it first: use theirs
+    print(f"launcher | SERVICEDESK_SECRET_KEY is not set: using the key kept in {path} "
+          "(this machine only; set your own for a real deployment)", flush=True)
+    return path.read_text().strip()
+
+
+def prepare_bus(env: dict) -> None:
+    """SERVICEDESK_BUS_USERS=1: each service its own broker user, made with the administrator
+    login in SERVICEDESK_BUS_ADMIN_URL (else SERVICEDESK_AMQP_URL)."""
+    if env.get("SERVICEDESK_BUS_USERS") != "1":
+        print("launcher | bus users off: every process uses the SERVICEDESK_AMQP_URL login and "
+              "any publisher on the broker is believed (development only; "
+              "SERVICEDESK_BUS_USERS=1 gives each service its own user)", flush=True)
+        return
+    if subprocess.run([PYTHON, "-m", "servicedesk_common.bus_users"], env=env,
+                      cwd=ROOT).returncode != 0:
+        sys.exit("launcher | could not create the bus users (see above)")
 
 
 def plan(env: dict) -> list[Process]:
@@ -226,6 +258,7 @@ def main() -> int:
         print(NO_BROKER.format(url=env["SERVICEDESK_AMQP_URL"]), file=sys.stderr)
         return 1
     signals = StopSignals().install()
+    prepare_bus(env)
     migrate(env, signals)
     if signals.requested():
         return 0

@@ -7,14 +7,13 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from servicedesk_common.bus import wait_until
-from servicedesk_common.testing import TestBus, free_port
+from servicedesk_common.testing import PgBouncer, TestBus, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +89,10 @@ def start_stack(test_databases, amqp_url: str, tmp_path: Path, **extra_env) -> t
            "SERVICEDESK_LOG_LEVEL": "INFO", **extra_env}
     log_path = tmp_path / "stack.log"
     log_file = open(log_path, "wb")
-    process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "run.py")], env=env,
+    # Through servicedesk_common.lifetime: a test run that is killed takes its stack with it.
+    process = subprocess.Popen([sys.executable, "-m", "servicedesk_common.lifetime",
+                                str(os.getpid()), "--", sys.executable,
+                                str(ROOT / "deploy" / "run.py")], env=env,
                                cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
                                start_new_session=True)
     stack = Stack(f"http://127.0.0.1:{port}", password, env, log_path)
@@ -122,16 +124,28 @@ def stop_stack(process, bus, log_file) -> None:
     bus.delete_all(SUBSCRIPTIONS, TEST_RETRY_DELAYS_MS)
 
 
+# The session's stack runs as a deployment on several machines would (docs/DEPLOY.md): two
+# event workers per service competing for each queue, quorum queues, and every database
+# reached through PgBouncer in transaction mode (LISTEN straight to PostgreSQL). Stacks that
+# tests start for themselves (launcher, mail) keep make run's defaults.
+SCALED_OUT = {"SERVICEDESK_WORKER_REPLICAS": "2", "SERVICEDESK_QUEUE_TYPE": "quorum",
+              "SERVICEDESK_DATABASE_POOLER": "transaction"}
+
+
 @pytest.fixture(scope="session")
-def stack(test_databases, amqp_url, tmp_path_factory):
-    """One running service desk for the session's end-to-end tests (make no global
+def stack(test_databases, amqp_url, database_server_url, tmp_path_factory):
+    """One running service desk for the session's end-to-end and browser tests (make no global
     assumptions: other tests use it too, so create what you look for)."""
     tmp_path = tmp_path_factory.mktemp("stack")
-    stack, process, bus, log_file = start_stack(test_databases, amqp_url, tmp_path)
-    time_started = time.monotonic()
+    bouncer = PgBouncer(database_server_url, pool_size=3).start()
+    direct = test_databases.url_template()
+    stack, process, bus, log_file = start_stack(
+        test_databases, amqp_url, tmp_path, **SCALED_OUT,
+        SERVICEDESK_DATABASE_URL=bouncer.url(direct.rsplit("/", 1)[1]),
+        SERVICEDESK_DATABASE_DIRECT_URL=direct)
     yield stack
     stop_stack(process, bus, log_file)
-    _ = time_started
+    bouncer.stop()
 
 
 @pytest.fixture

@@ -4,9 +4,12 @@ from pathlib import Path
 
 import yaml
 
+from servicedesk_common.settings import secret_key_problem
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("intake", "triage", "escalation", "sla", "survey", "knowledge")
 CODE_DIRS = ("libs", "services", "gateway", "deploy")
+IMAGE_SETTINGS = {"POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS"}  # read by the images themselves
 
 
 def compose() -> dict:
@@ -44,14 +47,17 @@ def test_brokers_and_databases_are_waited_for_until_healthy():
         assert "healthcheck" in services[name]
     for name, spec in services.items():
         for dependency, condition in (spec.get("depends_on") or {}).items():
-            assert condition == {"condition": "service_healthy"}, (name, dependency)
+            expected = "service_completed_successfully" if dependency == "bus-users" \
+                else "service_healthy"
+            assert condition == {"condition": expected}, (name, dependency)
             assert dependency in services
     for name in SERVICES:
-        assert set(services[f"{name}-web"]["depends_on"]) == {"rabbitmq", "postgres"}
+        assert set(services[f"{name}-web"]["depends_on"]) == {"rabbitmq", "postgres",
+                                                               "bus-users"}
 
 
 def test_containers_get_only_settings_the_code_knows():
-    known = settings_the_code_reads()
+    known = settings_the_code_reads() | IMAGE_SETTINGS
     given = set(env_example())
     for spec in compose()["services"].values():
         given |= {k for k in (spec.get("environment") or {}) if k.startswith("SERVICEDESK_")}
@@ -66,3 +72,55 @@ def test_each_service_image_is_built_from_its_own_dockerfile():
         text = (ROOT / dockerfile).read_text()
         assert f"services/{name}" in text and "requirements.lock" in text
         assert services[f"{name}-worker"]["command"] == ["python", "-m", f"{name}.worker"]
+
+
+def test_every_container_reads_the_operators_own_env_file_never_the_example():
+    services = compose()["services"]
+    for name, spec in services.items():
+        if name == "rabbitmq" or name == "postgres" or "image" in spec and \
+                spec["image"].startswith("servicedesk-"):
+            assert spec.get("env_file") == "deploy/.env", name  # a missing file stops compose
+    assert "deploy/.env\n" in (ROOT / ".gitignore").read_text()
+    assert ".env.example" not in yaml.safe_dump(services)
+
+
+def test_the_broker_and_the_database_are_not_published_on_all_interfaces():
+    services = compose()["services"]
+    assert "ports" not in services["postgres"]
+    for mapping in services["rabbitmq"]["ports"]:
+        assert str(mapping).startswith("127.0.0.1:"), mapping
+    for name, spec in services.items():
+        if name != "gateway":
+            for mapping in spec.get("ports") or ():
+                assert str(mapping).startswith("127.0.0.1:"), (name, mapping)
+
+
+def test_no_password_or_key_is_written_in_the_compose_file():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for spec in compose()["services"].values():
+        environment = spec.get("environment") or {}
+        assert not {"POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS", "SERVICEDESK_SECRET_KEY"} & \
+            set(environment)
+    assert "guest" not in text and "change-me" not in text
+
+
+def test_the_template_passwords_agree_and_its_key_is_refused_by_every_process():
+    example = env_example()
+    assert f":{example['POSTGRES_PASSWORD']}@postgres:" in example["SERVICEDESK_DATABASE_URL"]
+    assert f":{example['RABBITMQ_DEFAULT_PASS']}@rabbitmq:" in \
+        example["SERVICEDESK_BUS_ADMIN_URL"]
+    assert secret_key_problem(example["SERVICEDESK_SECRET_KEY"]) == "it is a known placeholder"
+    assert "guest" not in (ROOT / "deploy" / ".env.example").read_text()
+
+
+def test_each_service_connects_as_its_own_broker_user_made_by_the_bus_users_job():
+    services, example = compose()["services"], env_example()
+    assert example["SERVICEDESK_BUS_USERS"] == "1"
+    assert "@" not in example["SERVICEDESK_AMQP_URL"]  # no shared login: each derives its own
+    job = services["bus-users"]
+    assert job["command"] == ["python", "-m", "servicedesk_common.bus_users"]
+    assert job["restart"] == "no"
+    assert job["depends_on"] == {"rabbitmq": {"condition": "service_healthy"}}
+    for name in SERVICES:
+        assert services[f"{name}-web"]["depends_on"]["bus-users"] == {
+            "condition": "service_completed_successfully"}

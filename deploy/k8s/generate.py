@@ -37,8 +37,8 @@ def _service(name: str, **extra) -> Component:
 
 
 COMPONENTS = [
-    _service("intake", data_volume="intake-data"), _service("triage"), _service("escalation"), _service("sla"), _service("survey"),
-    _service("knowledge"),
+    _service("intake", data_volume="intake-data"), _service("triage"), _service("escalation"),
+    _service("sla"), _service("survey"), _service("knowledge"),
     Component(name="gateway", migrate=["python", "-m", "gateway.prepare"],
               web_app="gateway.api:create_app()", has_worker=False),
 ]
@@ -64,7 +64,8 @@ def _container(component: Component, role: str, command: list[str], **extra) -> 
 def _volumes(component: Component) -> tuple[list, list]:
     mounts = [{"name": "data", "mountPath": "/data"}]
     if component.data_volume:
-        return [{"name": "data", "persistentVolumeClaim": {"claimName": component.data_volume}}], mounts
+        claim = {"claimName": component.data_volume}
+        return [{"name": "data", "persistentVolumeClaim": claim}], mounts
     return [{"name": "data", "emptyDir": {}}], mounts
 
 

@@ -42,6 +42,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     # Auth and accounts (the gateway's own)
     ("POST", r"/auth/login", ANYONE),
     ("GET", r"/auth/me", ANY_USER),
+    ("POST", r"/auth/logout", ANY_USER),
+    ("POST", r"/auth/password", ANY_USER),
     ("GET", r"/users", only(ADMIN)),
     ("POST", r"/users", only(ADMIN)),
     ("GET", rf"/users/{_N}", only(ADMIN)),
@@ -76,6 +78,8 @@ POLICY: list[tuple[str, str, Rule]] = [
     # Escalation
     ("GET", r"/groups", only(*STAFF)),
     ("GET", r"/escalations", only(TECHNICIAN, OPERATOR)),
+    ("GET", r"/notifications/preferences", only(*STAFF)),
+    ("PUT", r"/notifications/preferences", only(*STAFF)),
     # Survey
     ("GET", r"/surveys", only(SUPERVISOR)),
     ("GET", r"/surveys/user-groups", only(*STAFF)),

@@ -2,24 +2,34 @@
 the docs page and the public pages."""
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime
 
 from flask import Flask, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from servicedesk_common.errors import Conflict, NotFound, Unauthorized
+from servicedesk_common.errors import Conflict, NotFound, Unauthorized, error_body
 from servicedesk_common.identity import ADMIN
-from servicedesk_common.settings import Settings, env_float, env_int
+from servicedesk_common.settings import Settings, env, env_float, env_int
 from servicedesk_common.web import create_base_app, current_identity, request_id, require, runtime
 
-from . import auth, docs, domain, reports
+from . import auth, docs, domain, limits, reports
 from .adapters import GatewayUnitOfWork
 from .models import User
 from .openapi import merged_openapi
 from .pages import register_pages
 from .routing import ServiceClient, not_found_body, service_for
-from .schemas import LoginIn, TokenOut, UserIn, UserListArgs, UserOut, UserPage, UserPatch
+from .schemas import (
+    LoginIn,
+    PasswordChange,
+    TokenOut,
+    UserIn,
+    UserListArgs,
+    UserOut,
+    UserPage,
+    UserPatch,
+)
 from .security import GuardSettings, RateLimited, install_guards
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Accounts and login")
@@ -33,20 +43,64 @@ def services() -> ServiceClient:
     return runtime().services
 
 
+def source() -> str:
+    return request.remote_addr or "?"
+
+
+def token_answer(user: User) -> dict:
+    return {"access_token": auth.issue_token(user, runtime().settings.token_key),
+            "token_type": "Bearer", "expires_in": domain.TOKEN_LIFETIME_SECONDS,
+            "user": auth.user_view(user)}
+
+
 @blp.route("/auth/login")
 class Login(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, TokenOut)
     def post(self, data):
-        """Log in: a bearer token for the other routes (rate-limited; repeated failures lock
-        the account for a while)."""
-        if not runtime().login_limiter.allow(request.remote_addr or "?"):
+        """Log in: a bearer token for the other routes (rate-limited per address; failures in
+        a row make the next attempt wait, longer each time)."""
+        if not runtime().limiter.allow("login", source()):
             raise RateLimited("Too many login attempts; wait a moment.")
         with unit_of_work() as uow:
-            user = auth.login(data["username"], data["password"], uow=uow)
-            return {"access_token": auth.issue_token(user, runtime().settings.secret_key),
-                    "token_type": "Bearer", "expires_in": domain.TOKEN_LIFETIME_SECONDS,
-                    "user": auth.user_view(user)}
+            user = auth.login(data["username"], data["password"], uow=uow,
+                              throttle=runtime().login_throttle, source=source())
+            return token_answer(user)
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @require()
+    @blp.response(204)
+    def post(self):
+        """Log out: every token and console session of this account stops working."""
+        end_sessions(current_identity().username)
+
+
+@blp.route("/auth/password")
+class OwnPassword(MethodView):
+    @require()
+    @blp.arguments(PasswordChange)
+    @blp.response(200, TokenOut)
+    def post(self, data):
+        """Change your own password (the old one, then the new one): every other session
+        ends; the answer carries a new token."""
+        with unit_of_work() as uow:
+            user = _user(uow, current_identity().username)
+            auth.change_password(user, data["old_password"], data["new_password"], uow=uow,
+                                 throttle=runtime().login_throttle, source=source())
+            uow.commit()
+            runtime().accounts.forget(user.username)
+            return token_answer(user)
+
+
+def end_sessions(username: str) -> None:
+    with unit_of_work() as uow:
+        user = uow.users.get(username)
+        if user is not None:
+            uow.users.end_sessions(user)
+            uow.commit()
+    runtime().accounts.forget(username)
 
 
 @blp.route("/auth/me")
@@ -104,15 +158,19 @@ class UserItem(MethodView):
     @blp.arguments(UserPatch)
     @blp.response(200, UserOut)
     def patch(self, data, username):
-        """Change role, group, contact, password or `active` (admin); a new password also
-        lifts a lock."""
+        """Change role, group, contact, password or `active` (admin); a new password or a
+        deactivation ends every session of the account, a new password also lifts the delay
+        its failed logins caused."""
         with unit_of_work() as uow:
             user = _user(uow, username)
+            ends_sessions = "password" in data or data.get("active") is False
             if "password" in data:
                 user.password_hash = auth.hash_password(data.pop("password"))
-                user.failed_logins, user.locked_until = 0, None
+                runtime().login_throttle.forget(limits.LoginThrottle.account_key(username))
             for name, value in data.items():
                 setattr(user, name, value)
+            if ends_sessions:
+                uow.users.end_sessions(user)
             uow.commit()
             runtime().accounts.forget(username)
             return auth.user_view(user)
@@ -134,13 +192,27 @@ def install_bearer_identity(app: Flask) -> None:
         if not header:
             return None
         scheme, _, token = header.partition(" ")
-        identity = auth.read_token(token.strip(), runtime().settings.secret_key) \
-            if scheme.lower() == "bearer" else None
-        if identity is not None:
-            identity = runtime().accounts.current(identity)
+        identity = auth.signed_in(token.strip(), runtime().settings.token_key,
+                                  runtime().accounts) if scheme.lower() == "bearer" else None
         if identity is None and request.path.startswith("/api/"):
             raise Unauthorized("The token is missing, invalid or expired; log in again.")
         g.identity = identity
+        return None
+
+
+def install_metrics_guard(app: Flask, metrics_token: str | None) -> None:
+    """At the public door /metrics answers only the scraper holding the metrics token."""
+    @app.before_request
+    def _metrics():
+        if request.path != "/metrics":
+            return None
+        if not metrics_token:
+            return jsonify(error_body("not_found", "No metrics here.")), 404
+        scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                sent.strip().encode(), metrics_token.encode()):
+            return jsonify(error_body("unauthorized", "The metrics need the scraper's token.")
+                           ), 401
         return None
 
 
@@ -166,25 +238,35 @@ def create_app(settings: Settings | None = None, *, engine=None):
     settings = settings or Settings.from_env("gateway")
     app, api = create_base_app(settings, title="Service desk", engine=engine)
     app.config["OPENAPI_URL_PREFIX"] = None
+    install_metrics_guard(app, env("SERVICEDESK_METRICS_TOKEN"))
     install_bearer_identity(app)
     install_guards(app, GuardSettings.from_env())
     rt = runtime_of(app)
-    rt.services = ServiceClient(settings.service_urls, settings.secret_key,
+    rt.services = ServiceClient(settings.service_urls, settings.identity_key,
                                 timeout=env_float("SERVICEDESK_UPSTREAM_TIMEOUT", 15.0),
                                 connect_timeout=env_float("SERVICEDESK_UPSTREAM_CONNECT_TIMEOUT",
                                                           2.0),
                                 pool_size=env_int("SERVICEDESK_UPSTREAM_POOL_SIZE", 16))
-    rt.login_limiter = domain.RateLimiter(rate=env_float("SERVICEDESK_LOGIN_RATE", 5.0),
-                                          burst=env_int("SERVICEDESK_LOGIN_BURST", 30))
     rt.accounts = auth.AccountCheck(rt.sessions,
-                                    ttl=env_float("SERVICEDESK_ACCOUNT_RECHECK_SECONDS", 30.0))
+                                    ttl=env_float("SERVICEDESK_ACCOUNT_RECHECK_SECONDS", 0.0))
+    per_account, per_source = limits.delay_from_env()
+    rt.login_throttle = limits.LoginThrottle(rt.engine, per_account=per_account,
+                                             per_source=per_source)
     api.register_blueprint(blp)
+    app.register_error_handler(auth.LoginThrottled, _throttled)
     api.register_blueprint(reports.blp)
     app.register_blueprint(docs.bp)
     install_routing(app)
     register_pages(app)
     app.extensions["smorest_api"] = api
     return app
+
+
+def _throttled(exc: auth.LoginThrottled):
+    response = jsonify(exc.body())
+    response.status_code = exc.status
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def runtime_of(app: Flask):

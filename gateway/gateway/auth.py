@@ -1,14 +1,17 @@
-"""Passwords (argon2), signed expiring tokens, login with lockout, demo accounts."""
+"""Passwords (argon2), signed expiring tokens that a per-user token version revokes, login with
+a growing delay after failures, demo accounts."""
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from servicedesk_common.errors import Unauthorized
+from servicedesk_common.errors import ApiError, Invalid, Unauthorized
 from servicedesk_common.identity import Identity
 
 from . import domain
@@ -35,18 +38,35 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="servicedesk-access-token")
 
 
+@dataclass(frozen=True)
+class Claims:
+    identity: Identity
+    version: int  # the account's token version when the token was issued
+
+
 def issue_token(user: User, secret: str) -> str:
     return _serializer(secret).dumps({"u": user.username, "r": user.role, "g": user.group,
-                                      "e": user.email, "n": user.name})
+                                      "e": user.email, "n": user.name,
+                                      "v": user.token_version or 0})
 
 
-def read_token(token: str, secret: str) -> Identity | None:
+def read_token(token: str, secret: str) -> Claims | None:
     try:
         data = _serializer(secret).loads(token, max_age=domain.TOKEN_LIFETIME_SECONDS)
     except (SignatureExpired, BadSignature):
         return None
-    return Identity(username=data["u"], role=data["r"], group=data.get("g"),
-                    email=data.get("e"), name=data.get("n"))
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+        return None  # issued before tokens carried a version: log in again
+    return Claims(Identity(username=data["u"], role=data["r"], group=data.get("g"),
+                           email=data.get("e"), name=data.get("n")), data["v"])
+
+
+def signed_in(token: str | None, secret: str, accounts: AccountCheck) -> Identity | None:
+    """The account a bearer token or console session stands for, if it is still valid: signed,
+    unexpired, not revoked (logout, password change or reset), the account active; with the
+    account's role as it is now."""
+    claims = read_token(token, secret) if token else None
+    return accounts.current(claims) if claims is not None else None
 
 
 def user_view(user: User) -> dict:
@@ -54,28 +74,50 @@ def user_view(user: User) -> dict:
             "name": user.name, "email": user.email, "active": user.active}
 
 
-def login(username: str, password: str, *, uow) -> User:
-    now = datetime.now(UTC)
+class LoginThrottled(ApiError):
+    """429: too many failed logins in a row for this account name or address; the same for
+    names that exist and names that do not."""
+    status, code = 429, "rate_limited"
+
+    def __init__(self, seconds: float):
+        self.retry_after = max(1, math.ceil(seconds))
+        super().__init__(f"Too many failed logins; wait {self.retry_after} s and try again.",
+                         details={"retry_after": self.retry_after})
+
+
+def _heard(throttle, keys: list[str]) -> None:
+    """Refuses (429) an attempt made before the wait its failures caused is over."""
+    wait = throttle.wait(keys)
+    if wait > 0:
+        raise LoginThrottled(wait)
+
+
+def login(username: str, password: str, *, uow, throttle, source: str) -> User:
+    keys = throttle.keys(username, source)
+    _heard(throttle, keys)
     user = uow.users.get(username)
     if user is None or not user.active:
         password_matches(_DUMMY_HASH, password)
+        user = None
+    elif not password_matches(user.password_hash, password):
+        user = None
+    if user is None:
+        throttle.failed(keys)
         raise Unauthorized("Wrong username or password.")
-    if domain.locked(_aware(user.locked_until), now):
-        raise Unauthorized("This account is locked after repeated failed logins; "
-                           "try again later or ask an administrator.", code="account_locked")
-    if not password_matches(user.password_hash, password):
-        user.failed_logins, user.locked_until = domain.after_failure(user.failed_logins, now)
-        uow.commit()
-        raise Unauthorized("Wrong username or password.")
-    user.failed_logins, user.locked_until = 0, None
-    uow.commit()
+    throttle.forget(keys[0])
     return user
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite returns naive datetimes
-        return moment.replace(tzinfo=UTC)
-    return moment
+def change_password(user: User, old: str, new: str, *, uow, throttle, source: str) -> None:
+    """A user's own change: the old password first (a wrong one counts as a failed login),
+    then every earlier session ends."""
+    keys = throttle.keys(user.username, source)
+    _heard(throttle, keys)
+    if not password_matches(user.password_hash, old):
+        throttle.failed(keys)
+        raise Invalid("This is not your current password.", field="old_password")
+    user.password_hash = hash_password(new)
+    uow.users.end_sessions(user)
 
 
 def ensure_demo_accounts(password: str, *, uow) -> int:
@@ -92,9 +134,10 @@ def ensure_demo_accounts(password: str, *, uow) -> int:
 
 
 class AccountCheck:
-    """A token proves a login; whether the account is still active, and its role now, come
-    from the database (remembered for `ttl` seconds per process), so a deactivated account or
-    a changed role takes effect within that time rather than when the token expires."""
+    """A token proves a login; whether it is still valid (not revoked, the account active) and
+    the account's role now come from the database. `ttl` 0 (the default) looks every time, so
+    a revocation holds at once in every process; a positive `ttl` remembers the last look that
+    many seconds per process (a revocation made in another process then takes up to `ttl`)."""
 
     def __init__(self, sessions, *, ttl: float, clock=time.monotonic):
         self.sessions = sessions
@@ -102,21 +145,28 @@ class AccountCheck:
         self.clock = clock
         self.entries: dict[str, tuple[float, dict | None]] = {}
 
-    def current(self, identity: Identity) -> Identity | None:
+    def current(self, claims: Claims) -> Identity | None:
+        username = claims.identity.username
         now = self.clock()
-        hit = self.entries.get(identity.username)
+        hit = self.entries.get(username) if self.ttl > 0 else None
         if hit is None or hit[0] <= now:
-            with GatewayUnitOfWork(self.sessions, producer="gateway") as uow:
-                user = uow.users.get(identity.username)
-                view = user_view(user) if user is not None else None
-            if len(self.entries) > 10000:
-                self.entries.clear()
-            hit = self.entries[identity.username] = (now + self.ttl, view)
+            hit = (now + self.ttl, self._look_up(username))
+            if self.ttl > 0:
+                if len(self.entries) > 10000:
+                    self.entries.clear()
+                self.entries[username] = hit
         view = hit[1]
-        if view is None or not view["active"]:
+        if view is None or not view["active"] or view["token_version"] != claims.version:
             return None
         return Identity(username=view["username"], role=view["role"], group=view["group"],
                         email=view["email"], name=view["name"])
+
+    def _look_up(self, username: str) -> dict | None:
+        with GatewayUnitOfWork(self.sessions, producer="gateway") as uow:
+            user = uow.users.get(username)
+            if user is None:
+                return None
+            return {**user_view(user), "token_version": user.token_version}
 
     def forget(self, username: str) -> None:
         self.entries.pop(username, None)

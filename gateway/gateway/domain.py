@@ -1,9 +1,8 @@
-"""Gateway rules: accounts, lockout after repeated failures, login rate limits."""
+"""Gateway rules: accounts, the growing delay after failed logins, rate limits."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from servicedesk_common.identity import (
     ADMIN,
@@ -15,8 +14,6 @@ from servicedesk_common.identity import (
     TECHNICIAN,
 )
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 TOKEN_LIFETIME_SECONDS = 8 * 3600  # one working day
 
 # username -> (role, level-2 group)
@@ -39,21 +36,37 @@ def is_role(value: str) -> bool:
     return value in ROLES
 
 
-def locked(locked_until: datetime | None, now: datetime) -> bool:
-    return locked_until is not None and locked_until > now
+@dataclass(frozen=True)
+class LoginDelay:
+    """After `free` failed logins in a row, each further attempt waits `base` seconds, doubling
+    with every failure up to `longest`: never a lock that refuses the right password. After
+    `forget_after` seconds without a failure the count starts again (longer than `longest`, so
+    that waiting out the delay does not reset it)."""
+    free: int
+    base: float
+    longest: float
+    forget_after: float
 
+    def seconds(self, failures: int) -> float:
+        if failures < self.free:
+            return 0.0
+        return min(self.longest, self.base * 2 ** min(failures - self.free, 40))
 
-def after_failure(failed_logins: int, now: datetime) -> tuple[int, datetime | None]:
-    """New failure count and lock: the fifth failure in a row locks for a while."""
-    failed = failed_logins + 1
-    if failed >= MAX_FAILED_LOGINS:
-        return 0, now + LOCKOUT
-    return failed, None
+    def wait(self, failures: int, last_failed_at: float, now: float) -> float:
+        """Seconds left before the next attempt is heard (0: now)."""
+        if self.forgotten(last_failed_at, now):
+            return 0.0
+        return max(0.0, last_failed_at + self.seconds(failures) - now)
+
+    def forgotten(self, last_failed_at: float, now: float) -> bool:
+        return now - last_failed_at >= max(self.forget_after, 2 * self.longest)
 
 
 @dataclass
 class RateLimiter:
-    """A token bucket per key (client address): `rate` per second, bursts up to `burst`."""
+    """A token bucket per key: `rate` per second, bursts up to `burst`. One process's copy of
+    the rule; limits.SharedLimiter does the same arithmetic in one SQL statement, so that every
+    process and replica spends the same buckets."""
     rate: float
     burst: int
     clock: callable = time.monotonic

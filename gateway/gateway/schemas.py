@@ -11,6 +11,13 @@ class LoginIn(Schema):
                              load_only=True)
 
 
+class PasswordChange(Schema):
+    old_password = fields.String(required=True, load_only=True,
+                                 validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, load_only=True,
+                                 validate=validate.Length(min=10, max=200))
+
+
 class UserOut(Schema):
     username = Text()
     role = Text()

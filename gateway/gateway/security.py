@@ -3,19 +3,19 @@ CSRF for the pages, and the role table of access.py, all installed on the app at
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from servicedesk_common.errors import ApiError, Forbidden, TooLarge, Unauthorized
-from servicedesk_common.settings import env, env_float, env_int
-from servicedesk_common.web import current_identity, is_json
+from servicedesk_common.settings import env, env_int
+from servicedesk_common.web import current_identity, is_json, runtime
 
-from . import access
-from .domain import RateLimiter
+from . import access, auth, limits
 
 CSRF_FIELD = "csrf_token"
 
@@ -33,8 +33,6 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 class GuardSettings:
     max_request_bytes: int
     max_json_bytes: int
-    public_post_rate: float
-    public_post_burst: int
     proxy_count: int
     cookie_secure: bool
 
@@ -43,8 +41,6 @@ class GuardSettings:
         return cls(
             max_request_bytes=env_int("SERVICEDESK_MAX_REQUEST_BYTES", 25 * 1024 * 1024),
             max_json_bytes=env_int("SERVICEDESK_MAX_JSON_BYTES", 1024 * 1024),
-            public_post_rate=env_float("SERVICEDESK_PUBLIC_POST_RATE", 2.0),
-            public_post_burst=env_int("SERVICEDESK_PUBLIC_POST_BURST", 60),
             proxy_count=env_int("SERVICEDESK_TRUSTED_PROXIES", 0),
             cookie_secure=env("SERVICEDESK_COOKIE_SECURE", "0") == "1",
         )
@@ -70,10 +66,34 @@ def csrf_token() -> str:
     return token
 
 
-def _staff_session() -> bool:
-    """Console users post with a signed session, not a bearer token: they are not anonymous,
-    and a whole office behind one address must not share the public posts' budget."""
-    return bool(session.get("staff_token"))
+def session_user():
+    """The account the console's session cookie stands for, if it is still valid (checked
+    once per request): a logged-out or forged cookie counts as no login at all."""
+    if "session_user" not in g:
+        g.session_user = auth.signed_in(session.get("staff_token"),
+                                        runtime().settings.token_key, runtime().accounts)
+    return g.session_user
+
+
+LOGINS = ("/api/v1/auth/login", "/staf/masuk")
+VOTES = re.compile(r"^(/api/v1/kb/articles/[^/]+/feedback|/bantuan/artikel/[^/]+/membantu)/?$")
+
+
+def _spend_budget() -> None:
+    """Logins are limited per address in their views; signed-in users (bearer or console) spend
+    their account's budget, wherever they post from; anyone else their address's."""
+    if request.path in LOGINS:
+        return
+    limiter = runtime().limiter
+    user = current_identity() or session_user()
+    if user is not None:
+        if not limiter.allow("user_write", user.username):
+            raise RateLimited("Too many changes from your account; wait a moment.")
+        return
+    address = request.remote_addr or "?"
+    if not limiter.allow("public", address) or (
+            VOTES.match(request.path) and not limiter.allow("vote", address)):
+        raise RateLimited("Too many submissions from your address; wait a moment.")
 
 
 def install_guards(app: Flask, guards: GuardSettings) -> None:
@@ -84,9 +104,10 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
         MAX_CONTENT_LENGTH=guards.max_request_bytes, MAX_FORM_PARTS=200,
         SESSION_COOKIE_NAME="sd_session", SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=guards.cookie_secure)
-    app.secret_key = app.extensions["servicedesk"].settings.secret_key
+    app.secret_key = app.extensions["servicedesk"].settings.session_key
     app.jinja_env.globals["csrf_token"] = csrf_token
-    limiter = RateLimiter(rate=guards.public_post_rate, burst=guards.public_post_burst)
+    rt = app.extensions["servicedesk"]
+    rt.limiter = limits.SharedLimiter(rt.engine, limits.limits_from_env())
 
     @app.before_request
     def _guard():
@@ -94,10 +115,7 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
         identity = current_identity()
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             _check_size(guards)
-            if identity is None and not _staff_session() \
-                    and request.path != "/api/v1/auth/login" \
-                    and not limiter.allow(request.remote_addr or "?"):
-                raise RateLimited("Too many submissions from your address; wait a moment.")
+            _spend_budget()
             if not is_api(request.path):
                 _check_csrf()
         if request.path.startswith("/api/v1/"):
@@ -130,8 +148,11 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if response.mimetype == "text/html":
             headers.setdefault("Cache-Control", "no-store")
+        if is_api(path) and request.headers.get("Authorization"):
+            # An answer for one user: no browser or proxy may keep it, whatever a service said.
+            headers["Cache-Control"] = "no-store"
         if response.status_code == 429:
-            headers.setdefault("Retry-After", "2")
+            headers.setdefault("Retry-After", str(g.get("retry_after", 2)))
         return response
 
 

@@ -11,11 +11,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
 from servicedesk_common.identity import ADMIN, SUPERVISOR
-from servicedesk_common.web import runtime
 
-from .. import auth
 from ..reports import build, charts, csv_response, period
-from ..security import CSRF_FIELD, csrf_token
+from ..security import CSRF_FIELD, csrf_token, session_user
 from .labels import MONTHS
 from .staff import backend, navigation
 from .staff import labels as staff_labels
@@ -37,9 +35,7 @@ AREAS = {"recording": "Pencatatan", "categorisation": "Kategorisasi",
 def logged_in():
     """The console's login, if any: its token from the session, the account still active and
     its role as it is now."""
-    token = session.get("staff_token")
-    identity = auth.read_token(token, runtime().settings.secret_key) if token else None
-    return runtime().accounts.current(identity) if identity is not None else None
+    return session_user()
 
 
 @bp.before_request

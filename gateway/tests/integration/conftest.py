@@ -12,11 +12,12 @@ from werkzeug.serving import make_server
 from gateway.api import create_app
 from gateway.prepare import prepare
 from servicedesk_common.identity import HEADER, read_identity
-from servicedesk_common.settings import SERVICES
-from servicedesk_common.testing import free_port
+from servicedesk_common.settings import SERVICES, derive_key
+from servicedesk_common.testing import TEST_SECRET_KEY, free_port
 
 DEMO_PASSWORD = "demo-password-for-tests"
-SECRET = "test-secret-key"  # make_settings' key: the fake reads identities signed with it
+# The identity key of make_settings' secret: the fake reads identities signed with it
+SECRET = derive_key(TEST_SECRET_KEY, "service-identity")
 
 CATALOG = {
     "types": [{"code": "incident", "name": "Insiden",

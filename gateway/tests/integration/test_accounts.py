@@ -1,4 +1,4 @@
-"""Accounts in the gateway's own database: login, lockout, demo accounts, the admin API, and
+"""Accounts in the gateway's own database: login, demo accounts, the admin API, and
 the identity the services receive."""
 from gateway.adapters import GatewayUnitOfWork
 
@@ -47,21 +47,6 @@ def test_wrong_password_and_unknown_user_look_the_same(gateway):
     unknown = gw.http.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json == unknown.json
-
-
-def test_five_failures_lock_the_account_until_an_admin_sets_a_new_password(gateway):
-    gw = gateway()
-    for _ in range(5):
-        gw.http.post("/api/v1/auth/login", json={"username": "operator2", "password": "nope"})
-    locked = gw.http.post("/api/v1/auth/login",
-                          json={"username": "operator2", "password": gw.password})
-    assert locked.status_code == 401
-    assert locked.json["error"]["code"] == "account_locked"
-    admin = gw.login("admin")
-    reset = gw.http.patch("/api/v1/users/operator2", headers=admin,
-                          json={"password": "a-new-long-password"})
-    assert reset.status_code == 200
-    assert gw.login("operator2", "a-new-long-password")
 
 
 def test_login_attempts_are_rate_limited_per_address(gateway):

@@ -89,9 +89,32 @@ def test_console_users_posting_with_their_session_do_not_spend_the_public_budget
         gateway, fake_service):
     fake_service.answers["POST /api/v1/tickets"] = lambda r: (201, {"number": "INC-1"})
     gw = gateway(SERVICEDESK_PUBLIC_POST_BURST=2, SERVICEDESK_PUBLIC_POST_RATE=0.001)
-    with gw.http.session_transaction() as session:
-        session["staff_token"] = "signed-in-at-the-console"
+    gw.http.post("/staf/masuk", data={"username": "operator1", "password": gw.password,
+                                      "csrf_token": gw.csrf("/staf/masuk")})
     statuses = [gw.http.post("/api/v1/tickets", json={}).status_code for _ in range(4)]
     assert 429 not in statuses
     anonymous = gw.app.test_client()
     assert [anonymous.post("/api/v1/tickets", json={}).status_code for _ in range(3)][-1] == 429
+
+
+def test_metrics_answer_only_the_scraper_holding_the_metrics_token(gateway, monkeypatch):
+    monkeypatch.delenv("SERVICEDESK_METRICS_TOKEN", raising=False)
+    assert gateway().http.get("/metrics").status_code == 404
+    gw = gateway(SERVICEDESK_METRICS_TOKEN="scraper-token-for-tests")
+    operator = gw.login("operator1")
+    for headers in ({}, {"Authorization": "Bearer wrong"}, operator):
+        refused = gw.http.get("/metrics", headers=headers)
+        assert refused.status_code == 401 and refused.json["error"]["code"] == "unauthorized"
+    scraped = gw.http.get("/metrics", headers={"Authorization": "Bearer scraper-token-for-tests"})
+    assert scraped.status_code == 200 and b"# TYPE" in scraped.data
+
+
+def test_answers_for_a_signed_in_user_are_never_cached(gateway, fake_service):
+    fake_service.answers["GET /api/v1/groups"] = lambda r: (
+        {"items": [{"code": "egov"}]}, 200, {"Cache-Control": "public, max-age=600"})
+    gw = gateway()
+    operator = gw.login("operator1")
+    for path in ("/api/v1/auth/me", "/api/v1/groups"):
+        response = gw.http.get(path, headers=operator)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"

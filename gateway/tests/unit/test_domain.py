@@ -1,28 +1,22 @@
-"""Account rules: lockout after repeated failures, the login/public-post rate limiter."""
-from datetime import UTC, datetime, timedelta
-
-from gateway.domain import LOCKOUT, MAX_FAILED_LOGINS, RateLimiter, after_failure, locked
-from gateway.security import GuardSettings
-
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+"""Account rules: the growing delay after failed logins, the rate limiter's token bucket."""
+from gateway.domain import LoginDelay, RateLimiter
+from gateway.limits import limits_from_env
 
 
-def test_the_fifth_failure_in_a_row_locks_the_account_for_a_while():
-    failures, lock = 0, None
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        failures, lock = after_failure(failures, NOW)
-        assert lock is None
-    failures, lock = after_failure(failures, NOW)
-    assert lock == NOW + LOCKOUT
-    assert failures == 0  # the count starts again once the lock is over
+def test_failed_logins_make_the_next_attempt_wait_longer_each_time_up_to_a_cap():
+    delay = LoginDelay(free=3, base=1.0, longest=60.0, forget_after=3600)
+    assert [delay.seconds(n) for n in range(9)] == [0, 0, 0, 1, 2, 4, 8, 16, 32]
+    assert delay.seconds(10) == delay.seconds(1000) == 60.0
 
 
-def test_a_lock_holds_until_its_time_and_not_after():
-    until = NOW + timedelta(minutes=15)
-    assert locked(until, NOW)
-    assert locked(until, until - timedelta(seconds=1))
-    assert not locked(until, until)
-    assert not locked(None, NOW)
+def test_the_wait_runs_from_the_last_failure_and_a_quiet_spell_forgets_the_failures():
+    delay = LoginDelay(free=1, base=10.0, longest=60.0, forget_after=3600)
+    assert delay.wait(2, last_failed_at=1000.0, now=1005.0) == 15.0
+    assert delay.wait(2, last_failed_at=1000.0, now=1020.0) == 0.0
+    assert not delay.forgotten(last_failed_at=0.0, now=3599.0)
+    assert delay.forgotten(last_failed_at=0.0, now=3600.0)
+    # waiting out the longest delay never resets the count
+    assert not LoginDelay(1, 1.0, 900.0, forget_after=60).forgotten(0.0, 1000.0)
 
 
 class Clock:
@@ -53,10 +47,9 @@ def test_default_public_limits_let_a_hundred_posts_a_minute_through_but_not_a_fl
         monkeypatch):
     monkeypatch.delenv("SERVICEDESK_PUBLIC_POST_RATE", raising=False)
     monkeypatch.delenv("SERVICEDESK_PUBLIC_POST_BURST", raising=False)
-    guards = GuardSettings.from_env()
+    public = limits_from_env()["public"]
     clock = Clock()
-    limiter = RateLimiter(rate=guards.public_post_rate, burst=guards.public_post_burst,
-                          clock=clock)
+    limiter = RateLimiter(rate=public.rate, burst=public.burst, clock=clock)
     allowed = 0
     for _ in range(100):  # a hundred tickets within one minute from one address
         allowed += limiter.allow("127.0.0.1")

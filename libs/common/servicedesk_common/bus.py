@@ -13,8 +13,8 @@ import pika
 from pika.exceptions import AMQPError, NackError
 
 from . import metrics
-from .events import Envelope, UnreadableMessage
-from .settings import QUEUE_TYPES
+from .events import PRODUCERS, Envelope, UnreadableMessage
+from .settings import QUEUE_TYPES, bus_user
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class Topology:
     its oldest message, and the relay keeps the row to try again."""
 
     def __init__(self, prefix: str, retry_delays_ms: tuple[int, ...], *,
-                 queue_type: str = "classic"):
+                 queue_type: str = "classic", users: bool = False):
         if queue_type not in QUEUE_TYPES:
             raise ValueError(f"queue type must be one of {QUEUE_TYPES}, got {queue_type!r}")
         self.prefix = prefix
@@ -41,10 +41,17 @@ class Topology:
         self.dead_letter_exchange = f"{prefix}.dlx"
         self.retry_delays_ms = retry_delays_ms
         self.queue_type = queue_type
+        # Each service its own broker user (bus_users.py): it may declare only its own queues,
+        # and a consumer believes an event only from the user the catalogue names.
+        self.users = users
 
     @classmethod
     def for_settings(cls, settings) -> Topology:
-        return cls(settings.bus_prefix, settings.retry_delays_ms, queue_type=settings.queue_type)
+        return cls(settings.bus_prefix, settings.retry_delays_ms, queue_type=settings.queue_type,
+                   users=settings.bus_users)
+
+    def user(self, service: str) -> str:
+        return bus_user(self.prefix, service)
 
     def _arguments(self, arguments: dict | None = None, *, dead_letters: bool = False) -> dict:
         arguments = dict(arguments or {})
@@ -92,6 +99,14 @@ class Topology:
         for service, event_types in subscriptions.items():
             self.declare_consumer(channel, service, event_types)
 
+    def declare_for(self, channel, service: str, subscriptions: dict[str, list[str]]) -> None:
+        """With bus users the administrator declared everything (bus_users.py) and a service
+        may declare only its own queues; without them every process declares all."""
+        if not self.users:
+            self.declare_all(channel, subscriptions)
+        elif service in subscriptions:
+            self.declare_consumer(channel, service, subscriptions[service])
+
 
 def connection_parameters(url: str, *, name: str | None = None) -> pika.URLParameters:
     params = pika.URLParameters(url)
@@ -118,11 +133,31 @@ def broker_reachable(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
-def message_properties(envelope: Envelope, headers: dict | None = None) -> pika.BasicProperties:
+def sender_allowed(topology: Topology, service: str, event_type: str | None,
+                   user_id: str | None) -> bool:
+    """The catalogue's producer of the type, or the consuming service itself (its own retries
+    and replays); anyone when bus users are off."""
+    if not topology.users:
+        return True
+    allowed = {topology.user(service)}
+    if event_type in PRODUCERS:
+        allowed.add(topology.user(PRODUCERS[event_type]))
+    return user_id in allowed
+
+
+def login_of(url: str) -> str:
+    """The broker user a URL connects as: the `user_id` its messages carry."""
+    return pika.URLParameters(url).credentials.username
+
+
+def message_properties(envelope: Envelope, headers: dict | None = None, *,
+                       user_id: str | None = None) -> pika.BasicProperties:
+    # RabbitMQ refuses a user_id that is not the connection's user: the sender is proven.
     return pika.BasicProperties(
         content_type="application/json", delivery_mode=PERSISTENT,
         message_id=envelope.message_id, type=envelope.type,
-        correlation_id=envelope.correlation_id, app_id=envelope.producer, headers=headers or {})
+        correlation_id=envelope.correlation_id, app_id=envelope.producer, headers=headers or {},
+        user_id=user_id)
 
 
 class Publisher:
@@ -140,6 +175,7 @@ class Publisher:
         self.topology = topology
         self.subscriptions = subscriptions
         self.service = service
+        self.user_id = login_of(url)
         self._connection = None
         self._channel = None
         self._next_tag = 1
@@ -152,7 +188,7 @@ class Publisher:
             self._connection = connect(self.url,
                                        name=f"{self.topology.queue(self.service)}.publisher")
             channel = self._connection.channel()
-            self.topology.declare_all(channel, self.subscriptions)
+            self.topology.declare_for(channel, self.service, self.subscriptions)
             selected = []
             channel._impl.confirm_delivery(ack_nack_callback=self._on_confirm,
                                            callback=lambda _frame: selected.append(True))
@@ -183,7 +219,9 @@ class Publisher:
         for envelope in envelopes:
             channel._impl.basic_publish(self.topology.exchange, routing_key=envelope.type,
                                         body=envelope.to_json(),
-                                        properties=message_properties(envelope), mandatory=True)
+                                        properties=message_properties(envelope,
+                                                                      user_id=self.user_id),
+                                        mandatory=True)
             self._unconfirmed.add(self._next_tag)
             self._next_tag += 1
         # Returns when every confirm came; raises when the channel or connection closed.
@@ -243,6 +281,7 @@ class Consumer:
         self.handlers = handlers
         self.stop = stop
         self.prefetch = prefetch
+        self.user_id = login_of(url)
         self.connected = threading.Event()
 
     def run(self) -> None:
@@ -261,13 +300,17 @@ class Consumer:
         connection = connect(self.url, name=f"{self.topology.queue(self.service)}.consumer")
         try:
             channel = connection.channel()
-            self.topology.declare_all(channel, self.subscriptions)
+            self.topology.declare_for(channel, self.service, self.subscriptions)
             channel.confirm_delivery()
             channel.basic_qos(prefetch_count=self.prefetch)
             backoff.reset()
             self.connected.set()
-            log.info("event=consumer_ready service=%s queue=%s", self.service,
-                     self.topology.queue(self.service))
+            log.info("event=consumer_ready service=%s queue=%s user=%s", self.service,
+                     self.topology.queue(self.service), self.user_id)
+            if not self.topology.users:
+                log.warning("event=bus_users_off service=%s user=%s: every publisher on this "
+                            "broker is believed (development only; SERVICEDESK_BUS_USERS=1 "
+                            "gives each service its own user)", self.service, self.user_id)
             for method, properties, body in channel.consume(self.topology.queue(self.service),
                                                             inactivity_timeout=0.5):
                 if self.stop.is_set():
@@ -288,6 +331,13 @@ class Consumer:
             metrics.EVENTS_HANDLED.labels(self.service, "?", "unreadable").inc()
             channel.basic_nack(method.delivery_tag, requeue=False)  # -> <queue>.dlq
             return
+        if not self._sender_allowed(envelope, properties):
+            log.error("event=sender_refused service=%s type=%s message_id=%s user_id=%s "
+                      "allowed=%s", self.service, envelope.type, envelope.message_id,
+                      properties.user_id, self.topology.user(PRODUCERS.get(envelope.type, "?")))
+            metrics.EVENTS_HANDLED.labels(self.service, envelope.type, "refused").inc()
+            channel.basic_nack(method.delivery_tag, requeue=False)  # -> <queue>.dlq
+            return
         handler = self.handlers.get(envelope.type)
         if handler is None:
             channel.basic_ack(method.delivery_tag)
@@ -302,6 +352,9 @@ class Consumer:
             metrics.EVENTS_HANDLED.labels(self.service, envelope.type, "ok").inc()
         channel.basic_ack(method.delivery_tag)
 
+    def _sender_allowed(self, envelope: Envelope, properties) -> bool:
+        return sender_allowed(self.topology, self.service, envelope.type, properties.user_id)
+
     def _retry_or_dead_letter(self, channel, envelope, properties, exc) -> None:
         headers = dict(properties.headers or {})
         retries = int(headers.get(RETRY_HEADER, 0))
@@ -315,7 +368,8 @@ class Consumer:
         headers.update({RETRY_HEADER: retries + 1, ERROR_HEADER: repr(exc)[:500]})
         channel.basic_publish("", self.topology.retry_queue(self.service, delays[retries]),
                               body=envelope.to_json(),
-                              properties=message_properties(envelope, headers))
+                              properties=message_properties(envelope, headers,
+                                                            user_id=self.user_id))
 
     def _dead_letter(self, channel, envelope, properties, exc) -> None:
         log.error("event=dead_lettered service=%s type=%s message_id=%s error=%r",
@@ -325,7 +379,8 @@ class Consumer:
         headers[ERROR_HEADER] = repr(exc)[:500]
         channel.basic_publish(self.topology.dead_letter_exchange, self.topology.dlq(self.service),
                               body=envelope.to_json(),
-                              properties=message_properties(envelope, headers))
+                              properties=message_properties(envelope, headers,
+                                                            user_id=self.user_id))
 
 
 class Relay:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pika
 from pika.exceptions import AMQPError, ChannelClosedByBroker
 
-from .bus import ERROR_HEADER, PERSISTENT, RETRY_HEADER, Topology, connect
-from .settings import DEFAULT_AMQP_URL, env
+from .bus import ERROR_HEADER, PERSISTENT, RETRY_HEADER, Topology, connect, login_of, sender_allowed
+from .settings import DEFAULT_AMQP_URL, Settings, env, env_flag
 
 REPLAYED_HEADER = "x-servicedesk-replayed"
 
@@ -79,6 +79,8 @@ def replay(url: str, topology: Topology, service: str, *, limit: int | None = No
         channel.confirm_delivery()
         moved = []
         for method, properties, body in _take(channel, topology.dlq(service), limit):
+            if not sender_allowed(topology, service, properties.type, properties.user_id):
+                continue  # a forged event stays dead: unacked, it goes back when we close
             headers = {k: v for k, v in (properties.headers or {}).items()
                        if k not in (RETRY_HEADER, ERROR_HEADER)}
             headers[REPLAYED_HEADER] = int(headers.get(REPLAYED_HEADER, 0)) + 1
@@ -86,7 +88,7 @@ def replay(url: str, topology: Topology, service: str, *, limit: int | None = No
                 content_type=properties.content_type, delivery_mode=PERSISTENT,
                 message_id=properties.message_id, type=properties.type,
                 correlation_id=properties.correlation_id, app_id=properties.app_id,
-                headers=headers), mandatory=True)
+                headers=headers, user_id=login_of(url)), mandatory=True)
             channel.basic_ack(method.delivery_tag)
             moved.append(_describe(properties, body))
         return moved
@@ -105,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be 1 or more")
     url = env("SERVICEDESK_AMQP_URL", DEFAULT_AMQP_URL)
-    topology = Topology(env("SERVICEDESK_BUS_PREFIX", "servicedesk"), ())
+    users = env_flag("SERVICEDESK_BUS_USERS")
+    if users:  # the service's own user, the only one allowed on its queues
+        url = Settings.from_env(args.service).amqp_url
+    topology = Topology(env("SERVICEDESK_BUS_PREFIX", "servicedesk"), (), users=users)
     dlq = topology.dlq(args.service)
     try:
         if args.command == "list":

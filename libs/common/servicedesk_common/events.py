@@ -155,6 +155,22 @@ CATALOGUE_FIELDS: dict[str, dict] = {
                      "source": _s(), "similar_ticket": _s()},
 }
 
+# Who may send each type: a consumer drops (to its DLQ) an event whose broker-checked sender
+# (the AMQP user_id) is not this service's bus user.
+PRODUCERS: dict[str, str] = {
+    **dict.fromkeys(("ticket.created", "ticket.updated", "ticket.status_changed",
+                     "ticket.replied", "ticket.closed", "ticket.reopened", "ticket.hold_started",
+                     "ticket.hold_ended"), "intake"),
+    **dict.fromkeys(("ticket.classified", "ticket.prioritized", "ticket.recategorized"),
+                    "triage"),
+    **dict.fromkeys(("ticket.assigned", "escalation.resolved", "escalation.reassigned"),
+                    "escalation"),
+    **dict.fromkeys(("sla.started", "sla.updated", "sla.responded", "sla.at_risk",
+                     "sla.breached", "sla.met"), "sla"),
+    **dict.fromkeys(("survey.sent", "survey.submitted"), "survey"),
+    **dict.fromkeys(("article.published", "article.used"), "knowledge"),
+}
+
 _SCHEMAS = {name: Schema.from_dict(spec, name=name.replace(".", "_"))()
             for name, spec in CATALOGUE_FIELDS.items()}
 EVENT_TYPES = frozenset(CATALOGUE_FIELDS)

@@ -11,7 +11,7 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
     "triage": ["ticket.created", "ticket.updated"],
     "escalation": ["ticket.created", "ticket.updated", "ticket.prioritized",
                    "ticket.classified", "ticket.status_changed", "ticket.closed",
-                   "ticket.reopened",
+                   "ticket.reopened", "ticket.replied",
                    "sla.at_risk", "sla.breached", "sla.updated", "sla.started"],
     "sla": ["ticket.created", "ticket.status_changed", "ticket.replied", "ticket.prioritized",
             "ticket.assigned", "ticket.hold_started", "ticket.hold_ended", "ticket.reopened",

@@ -161,6 +161,7 @@ class TestBus:
 
 
 TEST_RETRY_DELAYS_MS = (200, 400)
+TEST_SECRET_KEY = "test-only-" + "k" * 32  # make_settings' key
 
 
 @pytest.fixture
@@ -183,7 +184,7 @@ def make_settings(test_databases, test_bus, tmp_path):
         settings = replace(
             base, amqp_url=test_bus.amqp_url, bus_prefix=test_bus.prefix,
             database_url=template.replace("{service}", service), shares_database=False,
-            data_dir=Path(tmp_path), secret_key="test-secret-key",
+            data_dir=Path(tmp_path), secret_key=TEST_SECRET_KEY,
             retry_delays_ms=TEST_RETRY_DELAYS_MS, relay_idle_seconds=0.05)
         return replace(settings, **overrides)
 
@@ -214,7 +215,7 @@ class ServiceHarness:
 
         identity = Identity(username=username, role=role, group=group,
                             email=extra.pop("email", None), name=extra.pop("name", None))
-        return {HEADER: sign_identity(identity, self.settings.secret_key), **extra}
+        return {HEADER: sign_identity(identity, self.settings.identity_key), **extra}
 
     def uow(self):
         module = importlib.import_module(f"{self.service}.worker")
@@ -261,9 +262,13 @@ class PgBouncer:
     on a free loopback port; `pool_size` server connections per database (1 makes two clients
     share one, which is what breaks session state)."""
 
-    def __init__(self, server_url: str, workdir: Path, *, pool_size: int = 1):
+    def __init__(self, server_url: str, *, pool_size: int = 1):
+        import tempfile
+
         self.server = urlparse(server_url)
-        self.workdir = workdir
+        # a folder of its own in /tmp: when the suite runs as root PgBouncer runs as nobody,
+        # who cannot reach pytest's private tmp_path
+        self.workdir = Path(tempfile.mkdtemp(prefix="sd-pgbouncer-"))
         self.port = free_port()
         self.pool_size = pool_size
         self.process = None
@@ -278,7 +283,6 @@ class PgBouncer:
         if not os.path.exists(PGBOUNCER):
             pytest.fail(f"{PGBOUNCER} is missing: apt-get install pgbouncer (make test does)",
                         pytrace=False)
-        self.workdir.mkdir(parents=True, exist_ok=True)
         user = self.server.username or "postgres"
         password = f" password={self.server.password}" if self.server.password else ""
         config = self.workdir / "pgbouncer.ini"
@@ -304,6 +308,7 @@ class PgBouncer:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def _wait_for_port(port: int, process, seconds: float = 10.0) -> bool:
@@ -321,8 +326,6 @@ def _wait_for_port(port: int, process, seconds: float = 10.0) -> bool:
 
 @pytest.fixture(scope="session")
 def pgbouncer(database_server_url):
-    import tempfile
-
-    bouncer = PgBouncer(database_server_url, Path(tempfile.mkdtemp(prefix="sd-pgbouncer-")))
+    bouncer = PgBouncer(database_server_url)
     yield bouncer.start()
     bouncer.stop()

@@ -85,7 +85,7 @@ def create_base_app(settings: Settings, *, title: str, engine=None) -> tuple[Fla
     install_request_id(app)
     install_input_guards(app, max_json_bytes=env_int("SERVICEDESK_MAX_JSON_BYTES", 1024 * 1024),
                          max_json_depth=env_int("SERVICEDESK_MAX_JSON_DEPTH", 64))
-    install_identity(app, settings.secret_key)
+    install_identity(app, settings.identity_key)
     install_error_handlers(app)
     install_operations(app)
     return app, api

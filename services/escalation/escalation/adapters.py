@@ -19,11 +19,22 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
+from servicedesk_common.mail import MailQueue
 
 from .config import Config
 from .domain import State
 from .kpi import Link
-from .models import Escalation, Group, Member, Notification, Route, TicketView
+from .models import (
+    Escalation,
+    Group,
+    Mail,
+    Member,
+    Notification,
+    NotificationPreference,
+    Route,
+    StaffMember,
+    TicketView,
+)
 
 MAX_ID = 2**31 - 1  # integer keys: a larger id in a URL names nothing (and must not be a 500)
 
@@ -104,6 +115,11 @@ class Groups:
 class Tickets:
     def __init__(self, session):
         self.session = session
+
+    def unverified(self, *, priority: int, created_before: datetime) -> list[TicketView]:
+        return list(self.session.execute(select(TicketView).where(
+            TicketView.status == "submitted", TicketView.priority == priority,
+            TicketView.created_at <= created_before).order_by(TicketView.number)).scalars())
 
     def get(self, number: str, *, for_update: bool = False) -> TicketView | None:
         query = select(TicketView).where(TicketView.number == number)
@@ -286,6 +302,64 @@ class Notifications:
             .values(read_at=at)).rowcount
 
 
+    def unmailed_recipients(self) -> list[str]:
+        return list(self.session.execute(select(Notification.recipient).where(
+            Notification.mail_state.is_(None)).distinct()).scalars())
+
+    def unmailed_for(self, username: str) -> list[Notification]:
+        """Oldest first, locked: two workers never mail the same notification."""
+        query = (select(Notification).where(Notification.recipient == username,
+                                            Notification.mail_state.is_(None))
+                 .order_by(Notification.created_at, Notification.id))
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(self.session.execute(query).scalars())
+
+
+class Staff:
+    """The staff escalation has seen signed in (see StaffMember)."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def seen(self, identity, *, at: datetime) -> None:
+        values = {"username": identity.username, "role": identity.role,
+                  "email": identity.email, "name": identity.name, "last_seen_at": at}
+        insert = _UPSERT[self.session.get_bind().dialect.name](StaffMember.__table__)
+        self.session.execute(insert.values(values).on_conflict_do_update(
+            index_elements=["username"],
+            set_={name: insert.excluded[name] for name in ("role", "email", "name",
+                                                           "last_seen_at")}))
+
+    def on_duty(self, role: str, *, since: datetime) -> list[str]:
+        return list(self.session.execute(
+            select(StaffMember.username).where(StaffMember.role == role,
+                                               StaffMember.last_seen_at >= since)
+            .order_by(StaffMember.username)).scalars())
+
+    def get(self, username: str, *, for_update: bool = False) -> StaffMember | None:
+        return self.session.get(StaffMember, username, with_for_update=for_update or None)
+
+
+class Preferences:
+    def __init__(self, session):
+        self.session = session
+
+    def email_off(self, username: str) -> set[str]:
+        return set(self.session.execute(select(NotificationPreference.kind).where(
+            NotificationPreference.username == username,
+            NotificationPreference.email.is_(False))).scalars())
+
+    def set_email(self, username: str, choices: dict[str, bool]) -> None:
+        if not choices:
+            return
+        insert = _UPSERT[self.session.get_bind().dialect.name](NotificationPreference.__table__)
+        self.session.execute(insert.values([
+            {"username": username, "kind": kind, "email": wanted}
+            for kind, wanted in choices.items()]).on_conflict_do_update(
+            index_elements=["username", "kind"], set_={"email": insert.excluded.email}))
+
+
 @functools.lru_cache(maxsize=4)
 def _notification_insert(dialect: str):
     table = Notification.__table__
@@ -303,3 +377,6 @@ class EscalationUnitOfWork(UnitOfWork):
         self.tickets = Tickets(self.session)
         self.escalations = Escalations(self.session)
         self.notifications = Notifications(self.session)
+        self.staff = Staff(self.session)
+        self.preferences = Preferences(self.session)
+        self.mails = MailQueue(self.session, Mail, self.config.mail)

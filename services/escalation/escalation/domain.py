@@ -132,6 +132,23 @@ MESSAGES = {
                    "batas waktu {due_at}.",
     "sla_breached": "SLA tiket {number} (grup {group}, target {target}) telah terlampaui; "
                     "batas waktu {due_at}.",
+    "to_verify": "Tiket baru {number} menunggu verifikasi: {title}",
+    "client_replied": "Klien membalas tiket {number}: {excerpt}",
+    "p1_unverified": "Tiket prioritas 1 {number} belum diverifikasi setelah {minutes} menit: "
+                     "{title}",
+}
+# What a person can turn off by e-mail, with the label the console shows.
+NOTIFY_KINDS = {
+    "to_verify": "Tiket baru menunggu verifikasi",
+    "client_replied": "Balasan klien",
+    "assigned": "Tiket ditugaskan kepada saya",
+    "sla_at_risk": "SLA hampir terlampaui (75%)",
+    "sla_breached": "SLA terlampaui",
+    "p1_unverified": "Prioritas 1 belum diverifikasi",
+    "resolved": "Eskalasi diselesaikan level 2",
+    "returned": "Eskalasi dikembalikan ke level 1",
+    "reassigned_away": "Tiket dialihkan dari saya",
+    "ticket_closed": "Tiket ditutup saat eskalasi terbuka",
 }
 
 
@@ -142,7 +159,34 @@ def message(kind: str, **fields) -> str:
 
 def sla_recipients(members: list[str], supervisors: list[str]) -> list[str]:
     """Every member of the group, then every supervisor, each once, in that order."""
-    seen: dict[str, None] = {}
-    for username in [*members, *supervisors]:
-        seen.setdefault(username, None)
-    return list(seen)
+    return each_once([*members, *supervisors])
+
+
+def each_once(usernames: list[str]) -> list[str]:
+    return list(dict.fromkeys(usernames))
+
+
+def handlers_of(assignee: str | None, operators: list[str]) -> list[str]:
+    """Who handles a ticket (DOMAIN.md): its assigned technician, else the operators."""
+    return [assignee] if assignee else list(operators)
+
+
+def excerpt(text: str | None, limit: int = 120) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[:limit - 3] + "..."
+
+
+def digest(items: list[dict], *, name: str | None, console_url: str) -> tuple[str, str]:
+    """One mail for everything a person was told since their last one: (subject, body).
+    `items`: {kind, number, message, created_at} oldest first."""
+    if len(items) == 1:
+        item = items[0]
+        label = NOTIFY_KINDS.get(item["kind"], "Pemberitahuan")
+        subject = f"[{item['number']}] {label}" if item.get("number") else label
+    else:
+        subject = f"[Service Desk] {len(items)} pemberitahuan baru"
+    lines = [f"- {item['message']}" for item in items]
+    body = (f"Yth. {name or 'Bapak/Ibu'},\n\n" + "\n".join(lines)
+            + f"\n\nLihat di konsol: {console_url}\n\n"
+            "Atur e-mail pemberitahuan per jenis di halaman Pemberitahuan.\n")
+    return subject[:250], body

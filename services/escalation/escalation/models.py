@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicedesk_common.db import UtcDateTime
+from servicedesk_common.mail import MailColumns
 
 
 class Base(DeclarativeBase):
@@ -123,3 +124,38 @@ class Notification(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # NULL: not yet considered for a digest mail; then mailed, off (the person turned this
+    # kind off), read (seen in the console first) or no_address.
+    mail_state: Mapped[str | None] = mapped_column(String(12))
+
+
+# The digest loop asks only for notifications not yet considered: a partial index keeps that small.
+Index("ix_notifications_unmailed", Notification.recipient,
+      postgresql_where=text("mail_state IS NULL"), sqlite_where=text("mail_state IS NULL"))
+
+
+class StaffMember(Base):
+    """Who escalation has seen signed in (the gateway's signed identity on each console
+    request): their role, their e-mail address, when they were last active (on duty), and
+    when their last digest mail was queued. The gateway keeps the accounts."""
+    __tablename__ = "staff_members"
+
+    username: Mapped[str] = mapped_column(String(120), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str | None] = mapped_column(String(120))
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NotificationPreference(Base):
+    """A kind of notification a person wants (or not) by e-mail; no row: e-mail on."""
+    __tablename__ = "notification_preferences"
+
+    username: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean)
+
+
+class Mail(MailColumns, Base):
+    """Digest mails to staff, delivered by the shared mail loop."""

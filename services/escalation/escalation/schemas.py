@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from servicedesk_common.schemas import Integer, Page, Text, page_field, per_page_field
 
-from .domain import STATES
+from .domain import NOTIFY_KINDS, STATES
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9._@-]{1,120}$",
                            error="Use a username: letters, digits and . _ @ - only.")
@@ -213,6 +213,16 @@ class NotificationOut(Schema):
 class NotificationPage(Page):
     items = fields.List(fields.Nested(NotificationOut))
     unread = Integer()
+
+
+class PreferencesIn(Schema):
+    email = fields.Dict(keys=fields.String(validate=validate.OneOf(tuple(NOTIFY_KINDS))),
+                        values=fields.Boolean(truthy={True}, falsy={False}), required=True)
+
+
+class PreferencesOut(Schema):
+    email = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    labels = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 class MarkedOut(Schema):

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicedesk_common.db import UnitOfWork
+from servicedesk_common.mail import MailQueue
 
 from .config import SurveyConfig
 from .domain import DEFAULT_QUESTION_SETS
@@ -144,35 +145,6 @@ def _contact_upsert(dialect: str, names: tuple[str, ...]):
         index_elements=["number"], set_={name: upsert.excluded[name] for name in names})
 
 
-class Mails:
-    def __init__(self, session):
-        self.session = session
-
-    def queue(self, *, key: str, kind: str, number: str | None, to: str, subject: str,
-              body: str, at: datetime) -> bool:
-        """Queue a mail once per key (a redelivered cause queues nothing new): False when a
-        mail of this key was queued before. One INSERT .. ON CONFLICT DO NOTHING."""
-        queued = self.session.execute(_mail_insert(self.session.get_bind().dialect.name), {
-            "key": key, "kind": kind, "number": number, "to_address": to, "subject": subject,
-            "body": body, "status": "pending", "attempts": 0, "next_attempt_at": at,
-            "created_at": at}).first()
-        return queued is not None
-
-    def of_ticket(self, number: str) -> list[Mail]:
-        return list(self.session.execute(
-            select(Mail).where(Mail.number == number).order_by(Mail.id)).scalars())
-
-
-@functools.lru_cache(maxsize=4)
-def _mail_insert(dialect: str):
-    table = Mail.__table__
-    return (_UPSERT[dialect](table)
-            .values({name: bindparam(name, type_=table.c[name].type) for name in (
-                "key", "kind", "number", "to_address", "subject", "body", "status",
-                "attempts", "next_attempt_at", "created_at")})
-            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
-
-
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -187,4 +159,4 @@ class SurveyUnitOfWork(UnitOfWork):
         self.question_sets = QuestionSets(self.session)
         self.user_groups = UserGroups(self.session)
         self.contacts = Contacts(self.session)
-        self.mails = Mails(self.session)
+        self.mails = MailQueue(self.session, Mail, self.config.mail)

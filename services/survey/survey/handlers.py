@@ -24,14 +24,17 @@ def on_ticket_created(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
     number, email = payload["number"], payload.get("guest_email")
     uow.contacts.remember(number, email=email, contact_name=payload.get("contact_name"),
-                          client=payload.get("client"), title=payload.get("title"))
+                          client=payload.get("client"), title=payload.get("title"),
+                          tracking_token=payload.get("tracking_token"))
     if not email:
         log.info("event=mail_skipped kind=received ticket=%s reason=no_address", number)
         return
     subject, body = mails.received(number=number, title=payload.get("title"),
                                    name=payload.get("contact_name"),
                                    public_url=uow.config.public_url,
-                                   tracking_token=payload.get("tracking_token"))
+                                   tracking_token=payload.get("tracking_token"),
+                                   status=payload.get("status"),
+                                   first_contact=not uow.mails.has_written_to(email))
     uow.mails.queue(key=f"received:{number}", kind="received", number=number, to=email,
                     subject=subject, body=body, at=now())
 
@@ -50,7 +53,9 @@ def on_ticket_replied(event: Envelope, *, uow) -> None:
         return
     subject, body = mails.replied(number=payload["number"], title=contact.title,
                                   name=contact.contact_name, reply=payload["body"],
-                                  public_url=uow.config.public_url)
+                                  public_url=uow.config.public_url,
+                                  tracking_token=contact.tracking_token,
+                                  first_contact=not uow.mails.has_written_to(contact.email))
     reply_key = payload.get("reply_id") or event.message_id
     uow.mails.queue(key=f"reply:{payload['number']}:{reply_key}", kind="reply",
                     number=payload["number"], to=contact.email, subject=subject, body=body,
@@ -103,7 +108,10 @@ def on_ticket_closed(event: Envelope, *, uow) -> None:
     solution = payload.get("resolution") or payload.get("solution") \
         or (contact.solution if contact else None)
     subject, body = mails.closed(number=number, title=survey.title, name=survey.contact_name,
-                                 solution=solution, survey_url=url, expires_at=expires_at)
+                                 solution=solution, survey_url=url, expires_at=expires_at,
+                                 public_url=uow.config.public_url,
+                                 tracking_token=contact.tracking_token if contact else None,
+                                 first_contact=not uow.mails.has_written_to(email))
     uow.mails.queue(key=f"closed:{number}:{survey.sends}", kind="closed", number=number,
                     to=email, subject=subject, body=body, at=moment)
 

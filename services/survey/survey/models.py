@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicedesk_common.db import UtcDateTime
+from servicedesk_common.mail import MailColumns
 
 
 class Base(DeclarativeBase):
@@ -79,28 +80,9 @@ class TicketContact(Base):
     client: Mapped[str | None] = mapped_column(String(120))
     title: Mapped[str | None] = mapped_column(String(200))
     solution: Mapped[str | None] = mapped_column(Text)
+    tracking_token: Mapped[str | None] = mapped_column(String(120))  # for the link in each mail
 
 
-class Mail(Base):
-    """An e-mail waiting for (or past) the SMTP server: written in the same transaction as the
-    change it reports, sent by the worker's mail loop, never lost when the server is down."""
-    __tablename__ = "mails"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)  # one mail per cause
-    kind: Mapped[str] = mapped_column(String(20))
-    number: Mapped[str | None] = mapped_column(String(20), index=True)
-    to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(250))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
-# The mail loop asks only for pending mails that are due: a partial index keeps that small.
-Index("ix_mails_due", Mail.next_attempt_at, postgresql_where=text("status = 'pending'"),
-      sqlite_where=text("status = 'pending'"))
+class Mail(MailColumns, Base):
+    """An e-mail to a client waiting for (or past) the SMTP server: written in the same
+    transaction as the change it reports, sent by the shared mail loop, never lost."""

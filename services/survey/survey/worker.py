@@ -1,15 +1,17 @@
 """Survey's worker: consumes its queue, relays its outbox, delivers the queued mails."""
 from pathlib import Path
 
+from servicedesk_common.mail import mail_loop
 from servicedesk_common.worker import run_worker
 
 from .adapters import SurveyUnitOfWork as UnitOfWork
 from .handlers import EVENT_HANDLERS
-from .mailer import mail_loop
+from .models import Mail
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 HANDLERS = EVENT_HANDLERS
-LOOPS: tuple = (mail_loop,)  # builders of extra worker threads: loop_builder(worker) -> loop(stop)
+# builders of extra worker threads: loop_builder(worker) -> loop(stop)
+LOOPS: tuple = (mail_loop(Mail),)
 
 
 def main() -> None:

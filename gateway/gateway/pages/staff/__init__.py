@@ -9,7 +9,6 @@ import hmac
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -23,8 +22,7 @@ from werkzeug.exceptions import HTTPException
 from servicedesk_common.errors import ApiError
 from servicedesk_common.identity import STAFF
 
-from ... import auth
-from ...security import CSRF_FIELD, csrf_token
+from ...security import CSRF_FIELD, csrf_token, session_user
 from . import backend, labels
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
@@ -52,7 +50,7 @@ def _configure(state):
     """The session cookie carries the login: signed with the gateway's secret, HttpOnly,
     SameSite=Lax (security.install_guards sets the same; this holds without it too)."""
     app = state.app
-    app.secret_key = app.secret_key or app.extensions["servicedesk"].settings.secret_key
+    app.secret_key = app.secret_key or app.extensions["servicedesk"].settings.session_key
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
@@ -63,10 +61,7 @@ def _configure(state):
 @bp.before_request
 def _gate():
     g.staff = None
-    token = session.get("staff_token")
-    identity = auth.read_token(token, _secret()) if token else None
-    if identity is not None:  # still active, and its role now (as the API's bearer check)
-        identity = current_app.extensions["servicedesk"].accounts.current(identity)
+    identity = session_user()  # not revoked, still active, and its role now (as the API's)
     if identity is not None and identity.role in STAFF:
         g.staff = identity
     if request.method == "POST":
@@ -79,10 +74,6 @@ def _gate():
             return jsonify({"error": {"code": "unauthorized", "message": "Log in again."}}), 401
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
     return None
-
-
-def _secret() -> str:
-    return current_app.extensions["servicedesk"].settings.secret_key
 
 
 def _check_csrf() -> None:

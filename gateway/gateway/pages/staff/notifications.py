@@ -1,5 +1,6 @@
 """Pemberitahuan: what escalation tells each person (a ticket assigned to you, a solution
-written back, a ticket returned, an SLA about to be missed), with "tandai dibaca"."""
+written back, a ticket returned, an SLA about to be missed), with "tandai dibaca", and which
+kinds also come by e-mail."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,8 +18,22 @@ def unread_count() -> int | None:
 def notifications():
     unread = request.args.get("semua") != "1"
     result = backend.get("/notifications", unread="true" if unread else None, per_page=100)
+    preferences = backend.get_or_none("/notifications/preferences")
     return render_template("staff/notifications.html", items=result.items(), only_unread=unread,
-                           problem=None if result.ok else result.message)
+                           problem=None if result.ok else result.message,
+                           preferences=preferences if isinstance(preferences, dict) else None)
+
+
+@bp.post("/pemberitahuan/email")
+def notification_email():
+    """The form lists every kind; a box left unticked turns that kind's e-mail off."""
+    shown = request.form.getlist("kind")
+    wanted = set(request.form.getlist("email"))
+    result = backend.call("PUT", "/notifications/preferences",
+                          payload={"email": {kind: kind in wanted for kind in shown}})
+    flash("Pilihan e-mail pemberitahuan disimpan." if result.ok else result.message,
+          "success" if result.ok else "error")
+    return redirect(url_for("staff.notifications"))
 
 
 @bp.post("/pemberitahuan/<int:notification_id>/dibaca")

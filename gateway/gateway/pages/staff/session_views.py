@@ -29,19 +29,22 @@ def login():
         error, status = "Isi nama pengguna dan kata sandi.", 422
     elif has_control_chars(username):  # no account has one; the database refuses NUL
         error, status = "Nama pengguna atau kata sandi salah.", 401
-    elif not runtime().login_limiter.allow(request.remote_addr or "?"):
+    elif not runtime().limiter.allow("login", request.remote_addr or "?"):
         error, status = "Terlalu banyak percobaan masuk; tunggu sebentar.", 429
     else:
         try:
             with unit_of_work() as uow:
-                user = auth.login(username, password, uow=uow)
-                token = auth.issue_token(user, runtime().settings.secret_key)
+                user = auth.login(username, password, uow=uow,
+                                  throttle=runtime().login_throttle,
+                                  source=request.remote_addr or "?")
+                token = auth.issue_token(user, runtime().settings.token_key)
                 role = user.role
-        except Unauthorized as exc:
-            status = 401
-            error = ("Akun terkunci setelah beberapa kali gagal masuk; coba lagi nanti atau "
-                     "hubungi administrator.") if exc.code == "account_locked" else \
-                "Nama pengguna atau kata sandi salah."
+        except auth.LoginThrottled as exc:
+            status = 429
+            error = (f"Terlalu banyak percobaan masuk yang gagal; tunggu {exc.retry_after} "
+                     "detik lalu coba lagi.")
+        except Unauthorized:
+            status, error = 401, "Nama pengguna atau kata sandi salah."
         else:
             if role not in STAFF:
                 error, status = ("Akun ini bukan akun staf. Klien melapor dan melacak tiket "
@@ -56,5 +59,10 @@ def login():
 
 @bp.post("/keluar")
 def logout():
+    """Ends every session of the account (a copy of this cookie stops working too)."""
+    from ...api import end_sessions
+
+    if g.staff is not None:
+        end_sessions(g.staff.username)
     session.clear()
     return redirect(url_for("staff.login"))

@@ -7,8 +7,13 @@ from dataclasses import replace
 
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, select, text
 
-from servicedesk_common.db import UnitOfWork, listen_url, make_engine, normalize_url, \
-    session_factory
+from servicedesk_common.db import (
+    UnitOfWork,
+    listen_url,
+    make_engine,
+    normalize_url,
+    session_factory,
+)
 from servicedesk_common.migrations import upgrade
 from servicedesk_common.outbox import OutboxWaker
 

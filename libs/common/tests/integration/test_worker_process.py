@@ -21,7 +21,7 @@ def worker_environment(settings) -> dict:
         "SERVICEDESK_DATABASE_URL": settings.database_url,
         "SERVICEDESK_AMQP_URL": settings.amqp_url,
         "SERVICEDESK_BUS_PREFIX": settings.bus_prefix,
-        "SERVICEDESK_SECRET_KEY": "test-secret-key",
+        "SERVICEDESK_SECRET_KEY": "test-only-key-" + "w" * 32,
         "SERVICEDESK_DATA_DIR": str(settings.data_dir),
         # the test bus removes exactly these retry queues afterwards
         "SERVICEDESK_RETRY_DELAYS_MS": ",".join(map(str, TEST_RETRY_DELAYS_MS)),

@@ -5,10 +5,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from servicedesk_common.errors import NotFound
+from servicedesk_common.identity import STAFF
 from servicedesk_common.web import current_identity, require
 
+from .. import domain
 from ..handlers import now
-from ..schemas import MarkedOut, NotificationArgs, NotificationOut, NotificationPage
+from ..schemas import (
+    MarkedOut,
+    NotificationArgs,
+    NotificationOut,
+    NotificationPage,
+    PreferencesIn,
+    PreferencesOut,
+)
 from .common import unit_of_work
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
@@ -21,13 +30,46 @@ class Notifications(MethodView):
     @blp.arguments(NotificationArgs, location="query")
     @blp.response(200, NotificationPage)
     def get(self, args):
-        """The caller's own, newest first; `unread=1` for the unread ones only."""
+        """The caller's own, newest first; `unread=1` for the unread ones only. The console
+        asks on every page, which is how escalation learns who is on duty and their address."""
+        identity = current_identity()
         with unit_of_work() as uow:
+            if identity.is_staff:
+                uow.staff.seen(identity, at=now())
+                uow.commit()
             items, total, unread = uow.notifications.for_user(
-                current_identity().username, unread=args["unread"], page=args["page"],
+                identity.username, unread=args["unread"], page=args["page"],
                 per_page=args["per_page"])
             return {"items": items, "page": args["page"], "per_page": args["per_page"],
                     "total": total, "unread": unread}
+
+
+def _preferences(uow, username: str) -> dict:
+    off = uow.preferences.email_off(username)
+    return {"email": {kind: kind not in off for kind in domain.NOTIFY_KINDS},
+            "labels": dict(domain.NOTIFY_KINDS)}
+
+
+@blp.route("/preferences")
+class Preferences(MethodView):
+    @require(*STAFF)
+    @blp.response(200, PreferencesOut)
+    def get(self):
+        """Which kinds the caller gets by e-mail too (every kind, unless turned off)."""
+        with unit_of_work() as uow:
+            return _preferences(uow, current_identity().username)
+
+    @require(*STAFF)
+    @blp.arguments(PreferencesIn)
+    @blp.response(200, PreferencesOut)
+    def put(self, data):
+        """`{email: {kind: true|false}}`: the kinds named change, the others stay."""
+        identity = current_identity()
+        with unit_of_work() as uow:
+            uow.staff.seen(identity, at=now())
+            uow.preferences.set_email(identity.username, data["email"])
+            uow.commit()
+            return _preferences(uow, identity.username)
 
 
 @blp.route("/<int:notification_id>/read")

@@ -14,6 +14,7 @@ from servicedesk_common.events import Envelope, iso, read_payload
 
 from .. import domain
 from ..models import TicketView
+from . import notify
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def on_ticket_created(event: Envelope, *, uow) -> None:
     if payload.get("priority") is not None:
         changes["priority"] = {"priority": payload["priority"]}
     _apply(event, payload["number"], changes, uow=uow)
+    notify.tell_to_verify(payload, uow=uow, at=now())
 
 
 def on_ticket_updated(event: Envelope, *, uow) -> None:
@@ -150,6 +152,7 @@ def on_sla_alert(event: Envelope, *, uow) -> None:
     payload = read_payload(event)
     escalation = uow.escalations.open_for(payload["number"])
     if escalation is None:
+        _alert_level_one(event, payload, uow=uow)
         return
     ticket = uow.tickets.get(payload["number"])
     target = payload.get("target") or "resolution"
@@ -167,6 +170,26 @@ def on_sla_alert(event: Envelope, *, uow) -> None:
                                dedupe_key=f"{kind}:{ticket.number}:{target}:{due_at}")
 
 
+def _alert_level_one(event: Envelope, payload: dict, *, uow) -> None:
+    """A ticket nobody at level 2 holds: its handlers are the operators on duty; a breach
+    tells the supervisors too."""
+    ticket = uow.tickets.get(payload["number"])
+    target = payload.get("target") or "resolution"
+    if ticket is None or ticket.status == DONE \
+            or not _newer(ticket, f"alert:{target}", event.occurred_at):
+        return
+    breached = event.type == "sla.breached"
+    kind = "sla_breached" if breached else "sla_at_risk"
+    due_at = payload.get("due_at") or iso(getattr(ticket, f"{target}_due_at", None))
+    recipients = notify.operators_on_duty(uow, at=now())
+    if breached:
+        recipients = domain.each_once([*recipients, *uow.config.supervisors])
+    uow.notifications.add_each(recipients, kind=kind, number=ticket.number, at=now(),
+                               message=domain.message(kind, number=ticket.number, group="-",
+                                                      target=target, due_at=due_at),
+                               dedupe_key=f"{kind}:{ticket.number}:{target}:{due_at}")
+
+
 EVENT_HANDLERS = {
     "ticket.created": on_ticket_created,
     "ticket.updated": on_ticket_updated,
@@ -175,6 +198,7 @@ EVENT_HANDLERS = {
     "ticket.status_changed": on_ticket_status_changed,
     "ticket.closed": on_ticket_closed,
     "ticket.reopened": on_ticket_reopened,
+    "ticket.replied": notify.on_ticket_replied,
     "sla.started": on_sla_changed,
     "sla.updated": on_sla_changed,
     "sla.at_risk": on_sla_alert,

@@ -16,7 +16,8 @@ def clean_environment(monkeypatch):
 
 def test_defaults_keep_mails_queued_and_links_on_the_local_gateway(monkeypatch):
     config = SurveyConfig.from_env()
-    assert config.smtp_host is None and config.smtp_port == 25 and not config.smtp_starttls
+    assert config.mail.smtp_host is None and config.mail.smtp_port == 25
+    assert not config.mail.smtp_starttls
     assert config.ttl_days == 14
     assert config.public_url == "http://localhost:8080"
     monkeypatch.setenv("SERVICEDESK_GATEWAY_PORT", "9123")
@@ -37,4 +38,4 @@ def test_a_setting_that_cannot_work_is_refused_by_name(monkeypatch, name, value)
 
 def test_starttls_is_a_flag(monkeypatch):
     monkeypatch.setenv("SERVICEDESK_SMTP_STARTTLS", "1")
-    assert SurveyConfig.from_env().smtp_starttls is True
+    assert SurveyConfig.from_env().mail.smtp_starttls is True
