@@ -1,11 +1,15 @@
-"""One OpenAPI document for the whole public contract: the gateway's own paths plus each
-service's public paths, fetched from the services and cached briefly (per app)."""
+"""One OpenAPI document for the whole public contract, derived from the route catalogue: one
+operation per declared route, described by the service that answers it (its own document,
+fetched and cached briefly per app) and marked with who may call it. A service's operation
+that is not declared is not public and is left out."""
 from __future__ import annotations
 
 import copy
 import json
 import logging
 import time
+
+from servicedesk_common.routes import GATEWAY, ROUTES, Route
 
 log = logging.getLogger(__name__)
 
@@ -21,32 +25,52 @@ def merged_openapi(app, client) -> dict:
     if cache["doc"] is not None and time.monotonic() - cache["at"] < CACHE_SECONDS:
         return cache["doc"]
     doc = copy.deepcopy(app.extensions["smorest_api"].spec.to_dict())
+    own_paths = doc.pop("paths", {})
     doc["info"] = {"title": "Service desk API", "version": "v1", "description": DESCRIPTION}
-    doc["paths"] = {path: item for path, item in doc.get("paths", {}).items()
-                    if path.startswith("/api/v1/")}
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     components.setdefault("securitySchemes", {})["bearerAuth"] = {
         "type": "http", "scheme": "bearer"}
     doc["security"] = [{"bearerAuth": []}, {}]
     tags = {tag["name"]: tag for tag in doc.get("tags", [])}
+    described = {GATEWAY: own_paths}
     complete = True
     for service in sorted(client.service_urls):
         part = _service_doc(client, service)
         if part is None:
             complete = False
             continue
-        for path, item in part.get("paths", {}).items():
-            if path.startswith("/api/v1/"):
-                doc["paths"][path] = item
+        described[service] = part.get("paths", {})
         schemas.update(part.get("components", {}).get("schemas", {}))
         for tag in part.get("tags", []):
             tags.setdefault(tag["name"], tag)
     doc["tags"] = list(tags.values())
-    doc["paths"] = dict(sorted(doc["paths"].items()))
+    paths: dict = {}
+    for route in ROUTES:
+        item = described.get(route.service, {}).get(route.openapi_path, {})
+        entry = paths.setdefault(route.openapi_path, {})
+        if "parameters" in item:
+            entry.setdefault("parameters", item["parameters"])
+        entry[route.method.lower()] = _operation(route, item.get(route.method.lower()))
+    doc["paths"] = dict(sorted(paths.items()))
     if complete:
         cache.update(at=time.monotonic(), doc=doc)
     return doc
+
+
+def _operation(route: Route, described: dict | None) -> dict:
+    """The service's description of the operation (a stub while it is away), with who may
+    call it from the catalogue."""
+    operation = copy.deepcopy(described) if described else {
+        "summary": f"{route.method} {route.openapi_path} ({route.service})",
+        "responses": {"default": {"description": "See the service's description."}}}
+    who = f"Who: {route.access.who}."
+    operation["description"] = f"{operation['description']}\n\n{who}" \
+        if operation.get("description") else who
+    operation["security"] = [{"bearerAuth": []}] if route.access.login else \
+        [{"bearerAuth": []}, {}]
+    operation["x-roles"] = list(route.access.roles)
+    return operation
 
 
 def _service_doc(client, service: str) -> dict | None:

@@ -1,9 +1,12 @@
-"""Which service answers which public path, and the pooled forwarding to it."""
+"""The pooled client to the services: the forwarding of a public call to the service that
+answers it (servicedesk_common.routes says which), and the one way the gateway's own pages call
+a public route, with the same catalogue and door check as a caller from outside."""
 from __future__ import annotations
 
 import json
 import logging
-import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import urllib3
@@ -12,22 +15,10 @@ from flask import Response, request
 from servicedesk_common.errors import HTTP_CODES, Unavailable, error_body
 from servicedesk_common.identity import HEADER as IDENTITY_HEADER
 from servicedesk_common.identity import Identity, sign_identity
+from servicedesk_common.routes import CATALOGUE, GATEWAY
 from servicedesk_common.web import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
-
-ROUTES = [
-    (re.compile(r"^/api/v1/tickets/[^/]+/(assign|resolve|escalations|reassign|return)(/|$)"),
-     "escalation"),
-    (re.compile(r"^/api/v1/tickets/[^/]+/sla(/|$)"), "sla"),
-    (re.compile(r"^/api/v1/tickets/[^/]+/suggestions(/|$)"), "knowledge"),
-    (re.compile(r"^/api/v1/(tickets|track)(/|$)"), "intake"),
-    (re.compile(r"^/api/v1/(catalog|priority-matrix|classifications)(/|$)"), "triage"),
-    (re.compile(r"^/api/v1/sla(/|$)"), "sla"),
-    (re.compile(r"^/api/v1/(groups|escalations|notifications)(/|$)"), "escalation"),
-    (re.compile(r"^/api/v1/surveys(/|$)"), "survey"),
-    (re.compile(r"^/api/v1/kb(/|$)"), "knowledge"),
-]
 
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Accept-Language", "If-None-Match")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -35,11 +26,16 @@ FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Lo
                               "Cache-Control", "Allow", "Retry-After")
 
 
-def service_for(path: str) -> str | None:
-    for pattern, service in ROUTES:
-        if pattern.match(path):
-            return service
-    return None
+@dataclass
+class Answer:
+    status: int
+    data: bytes = b""
+    headers: dict = field(default_factory=dict)
+
+
+def refused(status: int, code: str, message: str) -> Answer:
+    return Answer(status, json.dumps(error_body(code, message)).encode(),
+                  {"Content-Type": "application/json"})
 
 
 class ServiceClient:
@@ -88,6 +84,31 @@ class ServiceClient:
         except ValueError:
             raise Unavailable(f"The {service} service gave an unreadable answer.") from None
 
+    def public(self, method: str, public_path: str, *, identity: Identity | None,
+               request_id: str | None, payload=None, files: list | None = None,
+               form: dict | None = None, query: str = "", has_token: bool = False,
+               own: Callable[[], Answer] | None = None) -> Answer:
+        """Call a public API path from inside the gateway as `identity` (None: a guest): a JSON
+        `payload` or multipart `files` (name, (filename, bytes, type)) with `form` fields. A
+        route the gateway answers itself is `own()`; an undeclared one raises NotDeclared."""
+        route = CATALOGUE.match(method, public_path)
+        refusal = route.access.refusal(identity, has_token=has_token)
+        if refusal:
+            return refused(refusal, "unauthorized" if refusal == 401 else "forbidden",
+                           "Not allowed by the API's role table.")
+        if route.service == GATEWAY:
+            return own() if own else refused(404, "not_found", f"No API route {public_path}.")
+        body, content_type = None, None
+        if files is not None:
+            body, content_type = urllib3.encode_multipart_formdata(
+                [*(form or {}).items(), *files])
+        elif payload is not None:
+            body, content_type = json.dumps(payload).encode(), "application/json"
+        response = self.call(route.service, method, public_path, identity=identity,
+                             request_id=request_id, body=body, query=query,
+                             headers={"Content-Type": content_type} if content_type else None)
+        return Answer(response.status, response.data, dict(response.headers))
+
     def forward(self, service: str, identity: Identity | None, request_id: str | None) -> Response:
         headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS
                    if name in request.headers}
@@ -109,9 +130,9 @@ class ServiceClient:
             if name in upstream.headers:
                 response.headers[name] = upstream.headers[name]
         location = response.headers.get("Location", "")
-        if location.startswith(self.service_urls[service]):
-            # The service's own address is internal: the caller gets the public path.
-            response.headers["Location"] = location[len(self.service_urls[service]):] or "/"
+        if location.startswith(self.service_urls[service] + "/"):
+            # A service's redirect names its internal address: hand on the path only.
+            response.headers["Location"] = location[len(self.service_urls[service]):]
         return response
 
 

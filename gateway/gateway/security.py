@@ -1,21 +1,24 @@
-"""The gateway's guards: security headers, request size limits, rate limits on public writes,
-CSRF for the pages, and the role table of access.py, all installed on the app at start."""
+"""The gateway's guards: path tricks refused, security headers, request size limits, rate limits
+on public writes, CSRF for the pages, and the route catalogue's door check (only declared routes,
+only for their roles), all installed on the app at start."""
 from __future__ import annotations
 
 import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request, session
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from servicedesk_common.errors import ApiError, Forbidden, TooLarge, Unauthorized
+from servicedesk_common.errors import ApiError, Forbidden, NotFound, TooLarge, Unauthorized
+from servicedesk_common.routes import CATALOGUE, PREFIX, NotDeclared, WrongMethod
 from servicedesk_common.settings import env, env_int
 from servicedesk_common.web import current_identity, is_json, runtime
 
-from . import access, auth, limits
+from . import auth, limits
 
 CSRF_FIELD = "csrf_token"
 
@@ -52,6 +55,12 @@ class RateLimited(ApiError):
 
 class CsrfFailed(ApiError):
     status, code = 400, "csrf_failed"
+
+
+# A percent-encoded slash or backslash: a proxy or a service may decode it into a path other
+# than the one checked here (encoded dots arrive decoded and are caught as segments).
+_ENCODED_TRICK = re.compile(r"%(2f|5c)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def is_api(path: str) -> bool:
@@ -112,19 +121,15 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
     @app.before_request
     def _guard():
         # Runs after the bearer identity is read (install order in api.py).
+        refuse_path_tricks()
         identity = current_identity()
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             _check_size(guards)
             _spend_budget()
             if not is_api(request.path):
                 _check_csrf()
-        if request.path.startswith("/api/v1/"):
-            rule = access.rule_for(request.method, request.path)
-            refused = access.refusal(rule, identity, has_token=bool(request.args.get("token")))
-            if refused == 401:
-                raise Unauthorized("Log in first: send 'Authorization: Bearer <token>'.")
-            if refused == 403:
-                raise Forbidden(f"Your role ({identity.role}) may not do this.")
+        if request.path.startswith(PREFIX + "/"):
+            check_route(identity)
         return None
 
     @app.after_request
@@ -154,6 +159,40 @@ def install_guards(app: Flask, guards: GuardSettings) -> None:
         if response.status_code == 429:
             headers.setdefault("Retry-After", str(g.get("retry_after", 2)))
         return response
+
+
+def refuse_path_tricks() -> None:
+    """One spelling per path: no `.` or `..` segment (encoded or not), no `//`, no backslash or
+    encoded slash, no control character. What is checked here is then exactly what a service is sent
+    (urllib3 would resolve `..` on the way, a service would redirect `//` to its own URL)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    raw_path = urlsplit(raw).path if raw.startswith(("http://", "https://")) else \
+        raw.partition("?")[0]
+    path = request.path
+    segments = path.split("/")[1:]
+    if "//" in path or "//" in raw_path or _CONTROL.search(path) \
+            or _ENCODED_TRICK.search(raw_path) or any(s in (".", "..") for s in segments):
+        raise NotFound(f"No route {path!r}: a path may not contain '.' or '..' segments, "
+                       "'//', a backslash or an encoded slash.")
+
+
+def check_route(identity) -> None:
+    """Only declared routes pass, and only for the roles they name."""
+    try:
+        route = CATALOGUE.match(request.method, request.path)
+    except NotDeclared:
+        raise NotFound(f"No API route {request.path}.") from None
+    except WrongMethod as exc:
+        if request.method == "OPTIONS":  # Flask answers it with the path's methods
+            return
+        raise MethodNotAllowed(valid_methods=exc.allowed,
+                               description=f"{request.path} takes {', '.join(exc.allowed)}."
+                               ) from None
+    refused = route.access.refusal(identity, has_token=bool(request.args.get("token")))
+    if refused == 401:
+        raise Unauthorized("Log in first: send 'Authorization: Bearer <token>'.")
+    if refused == 403:
+        raise Forbidden(f"Your role ({identity.role}) may not do this.")
 
 
 def _check_size(guards: GuardSettings) -> None:

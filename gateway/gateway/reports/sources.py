@@ -10,20 +10,21 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from servicedesk_common.errors import ApiError
+from servicedesk_common.routes import CATALOGUE
 
 from .period import Period
 
 log = logging.getLogger(__name__)
 
-# name -> (service, internal path); every one takes ?from=&to=
+# name -> path, each answered by the service the route catalogue names; all take ?from=&to=
 SOURCES = {
-    "intake": ("intake", "/api/v1/tickets/kpi"),
-    "triage": ("triage", "/api/v1/classifications/kpi"),
-    "sla": ("sla", "/api/v1/sla/kpi"),
-    "escalation": ("escalation", "/api/v1/escalations/kpi"),
-    "survey": ("survey", "/api/v1/surveys/kpi"),
-    "survey_questions": ("survey", "/api/v1/surveys/summary"),
-    "knowledge": ("knowledge", "/api/v1/kb/kpi"),
+    "intake": "/api/v1/tickets/kpi",
+    "triage": "/api/v1/classifications/kpi",
+    "sla": "/api/v1/sla/kpi",
+    "escalation": "/api/v1/escalations/kpi",
+    "survey": "/api/v1/surveys/kpi",
+    "survey_questions": "/api/v1/surveys/summary",
+    "knowledge": "/api/v1/kb/kpi",
 }
 REASONS = {403: "forbidden", 404: "not_available"}
 QUICK_FAILURE_SECONDS = 1.0
@@ -74,7 +75,7 @@ def fetch_all(client, period: Period, *, identity, request_id) -> dict[str, Answ
     """All sources in parallel (the pooled client is thread-safe)."""
     query = urlencode(period.query())
     with ThreadPoolExecutor(max_workers=len(SOURCES)) as pool:
-        futures = {name: pool.submit(fetch, client, service, path, identity=identity,
-                                     request_id=request_id, query=query)
-                   for name, (service, path) in SOURCES.items()}
+        futures = {name: pool.submit(fetch, client, CATALOGUE.match("GET", path).service, path,
+                                     identity=identity, request_id=request_id, query=query)
+                   for name, path in SOURCES.items()}
         return {name: future.result() for name, future in futures.items()}

@@ -1,7 +1,8 @@
 """Every console action is a call of the public API on behalf of the logged-in user: the same
-door check as the API (access.py), then the service through the gateway's ServiceClient with the
-user's signed identity, so the services' own permission rules apply unchanged. Routes the gateway
-answers itself (users, ...) are dispatched in-process with the user's bearer token."""
+door check as the API (the route catalogue, servicedesk_common.routes), then the service through
+the gateway's ServiceClient with the user's signed identity, so the services' own permission
+rules apply unchanged. Routes the gateway answers itself (users, ...) are dispatched in-process
+with the user's bearer token."""
 from __future__ import annotations
 
 import json
@@ -9,14 +10,13 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-import urllib3
 from flask import current_app, g, session
 
 from servicedesk_common.errors import error_body
+from servicedesk_common.routes import CATALOGUE, NotDeclared, WrongMethod
 from servicedesk_common.web import request_id, runtime
 
-from ... import access
-from ...routing import service_for
+from ...routing import Answer
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -106,35 +106,24 @@ def identity():
 def allowed(method: str, path: str) -> bool:
     """Would the API's door let the logged-in user do this? (The service may still refuse a
     particular ticket: only it knows ownership and assignment.)"""
-    rule = access.rule_for(method, PREFIX + path)
-    return access.refusal(rule, identity(), has_token=False) is None
+    route = CATALOGUE.find(method, PREFIX + path)
+    return route is not None and route.access.refusal(identity(), has_token=False) is None
 
 
 def call(method: str, path: str, *, payload=None, query: dict | None = None,
          files: list | None = None, form: dict | None = None) -> Result:
     """`path` is the public API path without /api/v1, e.g. "/tickets/INC-2026-000001"."""
     public = PREFIX + path
-    if not allowed(method, path):
-        status = 401 if identity() is None else 403
-        return Result(status, error_body("forbidden", "Not allowed by the API's role table."))
     query_string = urlencode({k: v for k, v in (query or {}).items() if v not in (None, "")},
                              doseq=True)
-    service = service_for(public)
-    if service is None:
-        return _in_process(method, public, payload, query_string)
-    services = runtime().services
-    if files is not None:
-        fields = [(name, value) for name, value in (form or {}).items()] + files
-        body, content_type = urllib3.encode_multipart_formdata(fields)
-        response = services.call(service, method, public, identity=identity(),
-                                 request_id=request_id(), body=body, query=query_string,
-                                 headers={"Content-Type": content_type})
-        return _result(response.status, response.data, dict(response.headers))
-    response = services.call(
-        service, method, public, identity=identity(), request_id=request_id(),
-        body=json.dumps(payload).encode() if payload is not None else None, query=query_string,
-        headers={"Content-Type": "application/json"} if payload is not None else None)
-    return _result(response.status, response.data, dict(response.headers))
+    try:
+        answer = runtime().services.public(
+            method, public, identity=identity(), request_id=request_id(), payload=payload,
+            files=files, form=form, query=query_string,
+            own=lambda: _in_process(method, public, payload, query_string))
+    except (NotDeclared, WrongMethod):
+        return Result(404, error_body("not_found", f"No API route {method} {public}."))
+    return _result(answer.status, answer.data, answer.headers)
 
 
 def _result(status: int, data: bytes, headers: dict) -> Result:
@@ -148,14 +137,14 @@ def _result(status: int, data: bytes, headers: dict) -> Result:
     return Result(status, body, data, headers)
 
 
-def _in_process(method: str, path: str, payload, query_string: str) -> Result:
+def _in_process(method: str, path: str, payload, query_string: str) -> Answer:
     """The gateway's own routes (users, reports it may aggregate): through its own app, with the
     user's bearer token, so the API's views and checks are the ones that run."""
     token = session.get("staff_token", "")
     response = current_app.test_client().open(
         path, method=method, json=payload, query_string=query_string,
         headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id() or ""})
-    return _result(response.status_code, response.get_data(), dict(response.headers))
+    return Answer(response.status_code, response.get_data(), dict(response.headers))
 
 
 def get(path: str, **query) -> Result:
