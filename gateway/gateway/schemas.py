@@ -12,10 +12,9 @@ class LoginIn(Schema):
 
 
 class PasswordChange(Schema):
-    old_password = Text(required=True, load_only=True,
-                                 validate=validate.Length(min=1, max=200))
+    old_password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=200))
     new_password = Text(required=True, load_only=True,
-                                 validate=validate.Length(min=10, max=200))
+                        validate=validate.Length(min=10, max=200))
 
 
 class UserOut(Schema):
