@@ -155,6 +155,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/tickets/<string:number>/resolve", ESCALATION, only(TECHNICIAN, OPERATOR)),
     Route("POST", "/tickets/<string:number>/reassign", ESCALATION, only(*DESK, TECHNICIAN)),
     Route("POST", "/tickets/<string:number>/return", ESCALATION, only(*DESK, TECHNICIAN)),
+    Route("POST", "/tickets/<string:number>/take", ESCALATION, only(*DESK, TECHNICIAN)),
     Route("GET", "/tickets/<string:number>/escalations", ESCALATION, only(*STAFF)),
     # SLA
     Route("GET", "/sla/policies", SLA, only(*STAFF)),
