@@ -149,6 +149,7 @@ def index():
 
 from . import (  # noqa: E402,F401  - the views register themselves on bp
     admin,
+    bulk,
     knowledge,
     mail,
     notifications,

@@ -53,8 +53,14 @@ def permissions(ticket: dict) -> dict:
         "suggest": backend.allowed("GET", "/kb/suggest"),
         # knowledge lets operators and supervisors mark a suggestion used (its MARKERS)
         "use": me.role in ("operator", "supervisor"),
+        "take": _may_take(ticket),
         "to_article": done and backend.allowed("POST", "/kb/articles"),
     }
+
+
+def _may_take(ticket: dict) -> bool:
+    from .bulk import may_take, my_groups
+    return may_take(ticket, my_groups())
 
 
 def _open_escalation(ticket: dict) -> dict | None:
