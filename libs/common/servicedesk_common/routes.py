@@ -118,6 +118,11 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/tickets/<string:number>/hold", INTAKE, only(*DESK, TECHNICIAN)),
     Route("GET", "/tickets/<string:number>/history", INTAKE, only(*STAFF)),
     Route("POST", "/tickets/<string:number>/read", INTAKE, only(*STAFF)),
+    # Canned replies: the staff read them, the supervisor keeps them
+    Route("GET", "/canned-replies", INTAKE, only(*STAFF)),
+    Route("POST", "/canned-replies", INTAKE, only(SUPERVISOR)),
+    Route("PUT", "/canned-replies/<int:reply_id>", INTAKE, only(SUPERVISOR)),
+    Route("DELETE", "/canned-replies/<int:reply_id>", INTAKE, only(SUPERVISOR)),
     # Inbound mail that could not be read
     Route("GET", "/mail/quarantine", INTAKE, only(*STAFF)),
     Route("POST", "/mail/quarantine/<int:mail_id>/ticket", INTAKE, only(OPERATOR, SUPERVISOR)),
