@@ -1,6 +1,6 @@
-"""The queue's bulk actions and "Ambil" in a real headless Chromium, at 1366x900 and 390x844:
-an operator prioritises and assigns several tickets at once (one refused ticket is reported and
-does not stop the others), a technician takes a ticket from the queue and one from the ticket
+"""The queue's bulk actions, "Ambil" and canned replies in a real headless Chromium, at 1366x900
+and 390x844: an operator prioritises and assigns several tickets at once (one refused ticket is
+reported and does not stop the others) and answers them with a canned reply, a technician takes a ticket from the queue and one from the ticket
 page; each page after the form post already shows the result, and axe-core finds no serious
 violation."""
 from __future__ import annotations
@@ -63,7 +63,7 @@ def run_bulk(page, numbers, action: str, **fields):
     page.wait_for_load_state()
 
 
-def test_an_operator_prioritises_and_assigns_several_tickets_at_once(stack, browser, shots):
+def test_an_operator_prioritises_assigns_and_answers_several_tickets(stack, browser, shots):
     tag = secrets.token_hex(3)
     first, second, taken = tickets(stack, tag, 3)
     # one of them is with a technician already: assigning it again is refused
@@ -92,6 +92,25 @@ def test_an_operator_prioritises_and_assigns_several_tickets_at_once(stack, brow
     expect(row(page, taken).locator('td[data-label="Ditugaskan"]')).to_have_text(
         "tech-network-1")
     assert serious_violations(page) == []
+
+    template = f"Sedang ditangani {tag}"
+    made = stack.client("supervisor1").post("/api/v1/canned-replies", json={
+        "title": template, "body": "Yth. {contact_name}, tiket {number} sedang ditangani "
+        "teknisi {assignee}."})
+    assert made.status_code == 201, made.text
+    for number in (first, second):
+        page.goto(stack.url(f"/staf/tiket/{number}"))
+        page.get_by_label("Templat balasan").select_option(label=template)
+        page.get_by_role("button", name="Pakai templat").click()
+        page.wait_for_load_state()
+        filled = f"Yth. Pak Budi, tiket {number} sedang ditangani teknisi tech-network-2."
+        expect(page.locator("#f-reply-body")).to_have_value(filled)
+        page.get_by_role("button", name="Kirim").click()
+        page.wait_for_load_state()
+        expect(page.locator("#percakapan, section").get_by_text(filled).first).to_be_visible()
+        expect(page.locator("#f-reply-body")).to_have_value("")
+    shots.take(page, "canned-reply-sent-1366")
+    assert serious_violations(page) == []
     page.context.close()
 
 
@@ -119,4 +138,26 @@ def test_a_technician_takes_tickets_from_the_queue_and_the_ticket_page(stack, br
     shots.take(page, "taken-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []
+    page.context.close()
+
+
+def test_the_supervisor_keeps_canned_replies_in_the_console(stack, browser, shots):
+    title = f"Mohon tunggu {secrets.token_hex(3)}"
+    page = log_in(browser.new_context(**PHONE).new_page(), stack, "supervisor1")
+    page.goto(stack.url("/staf/templat-balasan"))
+    page.locator("#f-title-new").fill(title)
+    page.locator("#f-body-new").fill("Tiket {nomor} kami terima.")
+    page.get_by_role("button", name="Tambah").click()
+    expect(page.locator(".problem, .field-error").first).to_contain_text("{nomor}")
+    expect(page.locator("#f-title-new")).to_have_value(title)  # what was typed is kept
+    page.locator("#f-body-new").fill("Tiket {number} kami terima, {contact_name}.")
+    page.get_by_role("button", name="Tambah").click()
+    expect(page.get_by_text(f"Templat “{title}” ditambahkan.")).to_be_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    shots.take(page, "canned-replies-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page) == []
+    page.get_by_role("button", name=f"Hapus templat {title}").click()
+    expect(page.get_by_text("Templat dihapus.")).to_be_visible()
+    expect(page.get_by_role("heading", name=title)).to_have_count(0)
     page.context.close()
