@@ -1,8 +1,8 @@
 """The queue's bulk actions, "Ambil" and canned replies in a real headless Chromium, at 1366x900
 and 390x844: an operator prioritises and assigns several tickets at once (one refused ticket is
-reported and does not stop the others) and answers them with a canned reply, a technician takes a ticket from the queue and one from the ticket
-page; each page after the form post already shows the result, and axe-core finds no serious
-violation."""
+reported and does not stop the others) and answers them with a canned reply; a technician takes
+a ticket from the queue and one from the ticket page; the supervisor keeps the templates. Each
+page after the form post already shows the result; axe-core finds no serious violation."""
 from __future__ import annotations
 
 import secrets
