@@ -105,9 +105,9 @@ def test_an_operator_prioritises_assigns_and_answers_several_tickets(stack, brow
         page.wait_for_load_state()
         filled = f"Yth. Pak Budi, tiket {number} sedang ditangani teknisi tech-network-2."
         expect(page.locator("#f-reply-body")).to_have_value(filled)
-        page.get_by_role("button", name="Kirim").click()
+        page.get_by_role("button", name="Kirim", exact=True).click()
         page.wait_for_load_state()
-        expect(page.locator("#percakapan, section").get_by_text(filled).first).to_be_visible()
+        expect(page.locator(".replies").get_by_text(filled)).to_be_visible()
         expect(page.locator("#f-reply-body")).to_have_value("")
     shots.take(page, "canned-reply-sent-1366")
     assert serious_violations(page) == []
