@@ -13,6 +13,8 @@ from .tickets import assign_target, groups
 ACTIONS = {"priority": "Ubah prioritas", "assign": "Tugaskan", "take": "Ambil"}
 MAX_TICKETS = 100
 BULK_DIAGNOSIS = "Ditugaskan dari antrean (tindakan massal)."
+LAGGING = ("Semua tindakan diterima, tetapi sebagian belum tampil di antrean; "
+           "hasilnya muncul dalam beberapa detik.")
 
 
 def my_groups() -> set[str]:
@@ -88,8 +90,12 @@ def bulk():
             detail = "; ".join(m for ms in result.errors.values() for m in ms)
             flash(f"{number}: ditolak. {result.message}{' ' + detail if detail else ''}",
                   "error")
+    late = False
     for number, shows in waits:
-        if shows is not None:
-            backend.ticket_showing(number, shows)
+        # one wait at most: once a ticket lags, the rest are not waited for one by one
+        if shows is not None and not late:
+            late = backend.ticket_showing(number, shows) is None
         flash(f"{number}: {ACTIONS[action]} berhasil.", "success")
+    if late:
+        flash(LAGGING, "info")
     return back
