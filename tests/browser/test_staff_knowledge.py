@@ -63,3 +63,5 @@ def test_published_article_is_suggested_on_a_ticket_and_marked_used(stack, deskt
     shots.take(page, "operator-sees-suggestion")
     page.get_by_role("button", name=f"Gunakan artikel {title}").click()
     expect(page.locator(".flash-success")).to_contain_text("solusi yang digunakan")
+    expect(page.locator("#f-reply-body")).to_have_value(  # "Gunakan" fills the reply draft
+        f"Perbarui profil {word} lalu setel ulang waktu tunggu sesi menjadi 30 menit.")

@@ -118,6 +118,11 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/tickets/<string:number>/hold", INTAKE, only(*DESK, TECHNICIAN)),
     Route("GET", "/tickets/<string:number>/history", INTAKE, only(*STAFF)),
     Route("POST", "/tickets/<string:number>/read", INTAKE, only(*STAFF)),
+    # Canned replies: the staff read them, the supervisor keeps them
+    Route("GET", "/canned-replies", INTAKE, only(*STAFF)),
+    Route("POST", "/canned-replies", INTAKE, only(SUPERVISOR)),
+    Route("PUT", "/canned-replies/<int:reply_id>", INTAKE, only(SUPERVISOR)),
+    Route("DELETE", "/canned-replies/<int:reply_id>", INTAKE, only(SUPERVISOR)),
     # Inbound mail that could not be read
     Route("GET", "/mail/quarantine", INTAKE, only(*STAFF)),
     Route("POST", "/mail/quarantine/<int:mail_id>/ticket", INTAKE, only(OPERATOR, SUPERVISOR)),
@@ -155,6 +160,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/tickets/<string:number>/resolve", ESCALATION, only(TECHNICIAN, OPERATOR)),
     Route("POST", "/tickets/<string:number>/reassign", ESCALATION, only(*DESK, TECHNICIAN)),
     Route("POST", "/tickets/<string:number>/return", ESCALATION, only(*DESK, TECHNICIAN)),
+    Route("POST", "/tickets/<string:number>/take", ESCALATION, only(*DESK, TECHNICIAN)),
     Route("GET", "/tickets/<string:number>/escalations", ESCALATION, only(*STAFF)),
     # SLA
     Route("GET", "/sla/policies", SLA, only(*STAFF)),

@@ -113,6 +113,24 @@ def route_errors(*, group_code: str | None, category: str | None, groups: dict,
     return group_code, {}
 
 
+def take_group(*, current_group: str | None, category_group: str | None,
+               my_groups: set[str]) -> tuple[str | None, str | None]:
+    """"Ambil": the group a staff member takes a ticket into, himself as its assignee. The
+    ticket's current group or, not escalated yet, its category's, if he is a member there;
+    else his only group. Returns (code, refusal)."""
+    wanted = current_group or category_group
+    if wanted in my_groups:
+        return wanted, None
+    if current_group is not None:
+        return None, f"The ticket is with group {current_group!r}; you are not a member of it."
+    if len(my_groups) == 1:
+        return next(iter(my_groups)), None
+    if not my_groups:
+        return None, "You are not a member of any level-2 group; assign the ticket instead."
+    return None, ("You are a member of several groups and none takes this category; "
+                  "assign the ticket to one of them instead.")
+
+
 def assignee_errors(assignee: str, group_code: str, members: list[str]) -> dict:
     if assignee in members:
         return {}

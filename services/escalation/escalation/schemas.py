@@ -71,6 +71,12 @@ class ReassignIn(Schema):
     diagnosis = Text(allow_none=True, validate=[validate.Length(max=5000)])
 
 
+class TakeIn(Schema):
+    """"Ambil": both optional; the console sends nothing."""
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    diagnosis = fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
 class ReturnIn(Schema):
     reason = text(2000, required=True)
 

@@ -10,7 +10,15 @@ from sqlalchemy.orm import lazyload
 
 from servicedesk_common.db import UnitOfWork
 
-from .models import HistoryEntry, NumberSequence, QuarantinedMail, ReceivedMail, Reply, Ticket
+from .models import (
+    CannedReply,
+    HistoryEntry,
+    NumberSequence,
+    QuarantinedMail,
+    ReceivedMail,
+    Reply,
+    Ticket,
+)
 
 TICKETS = Ticket.__table__
 REPLIES = Reply.__table__
@@ -230,7 +238,31 @@ class IntakeUnitOfWork(UnitOfWork):
     def _open(self) -> None:
         self.tickets = Tickets(self.session)
         self.mail = Mailroom(self.session)
+        self.canned = CannedReplies(self.session)
 
     def commit(self) -> None:
         self.tickets.write_changes()
         super().commit()
+
+
+class CannedReplies:
+    def __init__(self, session):
+        self.session = session
+
+    def all(self) -> list[CannedReply]:
+        return list(self.session.execute(
+            select(CannedReply).order_by(CannedReply.title)).scalars())
+
+    def get(self, reply_id: int, *, for_update: bool = False) -> CannedReply | None:
+        return self.session.get(CannedReply, reply_id, with_for_update=for_update)
+
+    def titled(self, title: str) -> CannedReply | None:
+        return self.session.execute(
+            select(CannedReply).where(CannedReply.title == title)).scalar_one_or_none()
+
+    def add(self, reply: CannedReply) -> None:
+        self.session.add(reply)
+        self.session.flush()
+
+    def remove(self, reply: CannedReply) -> None:
+        self.session.delete(reply)

@@ -187,3 +187,22 @@ NUMBER_PATTERN = re.compile(r"^(INC|REQ|ACC|TKT)-\d{4}-\d{6,9}$")
 
 def looks_like_number(number: str) -> bool:
     return bool(NUMBER_PATTERN.match(number))
+
+
+# Canned replies: the ticket's fields a template may name, as {number}, {title}, ...
+TEMPLATE_FIELDS = ("number", "title", "contact_name", "agency", "category", "service",
+                   "status", "priority", "guest_email", "client", "assignee")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    """The {names} of a template that are no ticket field (a typo would reach the client)."""
+    return sorted({name for name in PLACEHOLDER.findall(body) if name not in TEMPLATE_FIELDS})
+
+
+def fill_template(body: str, ticket: dict) -> str:
+    """The template with the ticket's fields in; a field the ticket lacks becomes "-"."""
+    def value(match):
+        found = ticket.get(match.group(1))
+        return "-" if found in (None, "") else str(found)
+    return PLACEHOLDER.sub(value, body)

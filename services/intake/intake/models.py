@@ -170,3 +170,14 @@ def searched_text():
     return (Ticket.title + space + Ticket.body + space + Ticket.number + space
             + func.coalesce(Ticket.guest_email, literal_column("''")) + space
             + func.coalesce(Ticket.client, literal_column("''")))
+
+
+class CannedReply(Base):
+    """A reply template the supervisor keeps; {number}, {title}, ... are the ticket's fields."""
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -298,3 +298,22 @@ class QuarantinedMailOut(Schema):
     size = fields.Integer()
     received_at = fields.DateTime()
     ticket_number = fields.String(allow_none=True)
+
+
+class CannedReplyIn(Schema):
+    title = Text(max_length=120, required=True)
+    body = Text(max_length=MAX_TEXT, required=True)
+
+
+class CannedReplyOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    filled = fields.String(allow_none=True,
+                           metadata={"description": "the body with ?ticket=NUMBER's fields"})
+    updated_by = fields.String()
+    updated_at = fields.DateTime()
+
+
+class CannedReplyQuery(Schema):
+    ticket = fields.String(validate=validate.Length(max=20))

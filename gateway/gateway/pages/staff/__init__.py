@@ -117,6 +117,7 @@ def navigation() -> list[tuple[str, list[tuple[str, str]]]]:
     menu = [("Tiket", ticket_menu),
             ("Pengetahuan", [("Artikel", url_for("staff.articles"))])]
     if role == "supervisor":
+        menu.append(("Balasan", [("Templat Balasan", url_for("staff.canned_replies"))]))
         menu.append(("Laporan", [("Survei Kepuasan", url_for("staff.surveys")),
                                  ("Dasbor KPI", url_for("dashboard.index"))]))
     if role == "admin":
@@ -158,6 +159,8 @@ def index():
 
 from . import (  # noqa: E402,F401  - the views register themselves on bp
     admin,
+    bulk,
+    canned,
     knowledge,
     mail,
     notifications,

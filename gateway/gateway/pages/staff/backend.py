@@ -56,6 +56,8 @@ def translate(message: str) -> str:
         return MESSAGES[message]
     if message.startswith("Must be one of") or message.startswith("Not a valid choice"):
         return "Pilihan tidak valid."
+    if message.startswith("Unknown field {"):  # a canned reply's placeholder
+        return "Isian tiket tidak dikenal: " + message.removeprefix("Unknown field ")
     if message.startswith("Length must be") or message.startswith("Shorter than"):
         return f"Panjang isian tidak sesuai ({message})"
     return message

@@ -53,8 +53,14 @@ def permissions(ticket: dict) -> dict:
         "suggest": backend.allowed("GET", "/kb/suggest"),
         # knowledge lets operators and supervisors mark a suggestion used (its MARKERS)
         "use": me.role in ("operator", "supervisor"),
+        "take": _may_take(ticket),
         "to_article": done and backend.allowed("POST", "/kb/articles"),
     }
+
+
+def _may_take(ticket: dict) -> bool:
+    from .bulk import may_take, my_groups
+    return may_take(ticket, my_groups())
 
 
 def _open_escalation(ticket: dict) -> dict | None:
@@ -79,6 +85,7 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
                   pending: bool = False):
     n = ticket["number"]
     can = permissions(ticket)
+    canned = canned_replies(n) if can["reply"] else []
     history = backend.get_or_none(f"/tickets/{n}/history") if can["history"] else None
     if isinstance(history, dict):
         history = history.get("items", [])
@@ -89,7 +96,31 @@ def render_ticket(ticket: dict, *, form: str | None = None, errors: dict | None 
         "staff/ticket.html", t=ticket, can=can, badge=labels.sla_badge(ticket, explain=explain),
         history=history, explain=explain, kb=kb, escalation=_open_escalation(ticket),
         form=form, errors=errors or {}, values=values or {}, problem=problem,
-        pending=pending), status
+        pending=pending, canned=canned, draft=draft(canned, kb)), status
+
+
+def canned_replies(number: str) -> list[dict]:
+    """The supervisor's reply templates, already filled in with this ticket's fields."""
+    if not backend.allowed("GET", "/canned-replies"):
+        return []
+    body = backend.get_or_none("/canned-replies", ticket=number)
+    return body if isinstance(body, list) else []
+
+
+def draft(canned: list[dict], kb: dict) -> str:
+    """What the reply form starts with: the canned reply picked (`?templat=`), or the solution
+    of the article or similar ticket just used (`?gunakan=`, `?gunakan_tiket=`)."""
+    args = request.args
+    if args.get("templat"):
+        return next((c.get("filled") or c.get("body") or "" for c in canned
+                     if str(c.get("id")) == args["templat"]), "")
+    if args.get("gunakan"):
+        return next((a.get("solution") or "" for a in kb["articles"]
+                     if str(a.get("id")) == args["gunakan"]), "")
+    if args.get("gunakan_tiket"):
+        return next((s.get("solution") or "" for s in kb["tickets"]
+                     if s.get("number") == args["gunakan_tiket"]), "")
+    return ""
 
 
 @bp.get("/tiket/<number>")
@@ -185,15 +216,27 @@ def reopen(number):
 @bp.post("/tiket/<number>/gunakan/<article>")
 def use_article(number, article):
     """"Gunakan": the article solved (or helps solve) this ticket; knowledge counts it."""
-    return act(number, "saran", "POST", f"/kb/articles/{article}/used", {"ticket": number},
-               "Artikel dicatat sebagai solusi yang digunakan.")
+    return _use(number, f"/kb/articles/{article}/used", {"ticket": number},
+                "Artikel dicatat sebagai solusi yang digunakan; solusinya ada di draf balasan.",
+                gunakan=article)
 
 
 @bp.post("/tiket/<number>/gunakan-tiket/<similar>")
 def use_similar(number, similar):
     """A similar solved ticket's solution was used on this one."""
-    return act(number, "saran", "POST", f"/tickets/{number}/suggestions/used",
-               {"similar_ticket": similar}, f"Solusi tiket {similar} dicatat sebagai digunakan.")
+    return _use(number, f"/tickets/{number}/suggestions/used", {"similar_ticket": similar},
+                f"Solusi tiket {similar} dicatat sebagai digunakan; solusinya ada di draf "
+                "balasan.", gunakan_tiket=similar)
+
+
+def _use(number: str, path: str, payload: dict, success: str, **draft_from):
+    """Knowledge counts the use; the reply form then starts with the solution used."""
+    result = backend.call("POST", path, payload=payload)
+    if not result.ok:
+        return render_ticket(load_ticket(number), form="saran", errors=result.errors,
+                             problem=result.message, status=result.status)
+    flash(success, "success")
+    return redirect(url_for("staff.ticket", number=number, **draft_from, _anchor="balas"))
 
 
 @bp.post("/tiket/<number>/jadikan-artikel")

@@ -135,13 +135,25 @@ def tickets():
         columns=COLUMNS, header_sort=header_sort, errors=result.errors,
         statuses=[(OPEN, "Terbuka (belum selesai)"), *labels.STATUS.items(), (ALL, "Semua")],
         problem=None if result.ok else result.message, feed=feed, catalog=(tree := catalog()),
-        categories=category_names(tree), newest=items[0]["created_at"] if items else ""))
+        categories=category_names(tree), newest=items[0]["created_at"] if items else "",
+        **bulk_context()))
     remembered = _remembered(request.args)
     if remembered and result.ok:
         response.set_cookie(_saved_cookie(), remembered, max_age=SAVED_DAYS * 86400,
                             path=url_for("staff.tickets"), httponly=True, samesite="Lax",
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
+
+
+def bulk_context() -> dict:
+    from .bulk import ACTIONS, may_take
+
+    all_groups = groups()
+    member_of = {grp["code"] for grp in all_groups if g.staff.username in grp["members"]}
+    actions = {k: v for k, v in ACTIONS.items() if k == "take" and member_of or k != "take"
+               and backend.allowed("POST", "/tickets/x/assign")}
+    return {"bulk_actions": actions, "bulk_groups": all_groups, "member_of": member_of,
+            "may_take": may_take}
 
 
 @bp.get("/tiket/terbaru.json")

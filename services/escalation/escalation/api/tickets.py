@@ -19,6 +19,7 @@ from ..schemas import (
     ResolutionOut,
     ResolveIn,
     ReturnIn,
+    TakeIn,
 )
 from .common import MAX_NUMBER_LENGTH, escalation_view, unit_of_work, wait_for_ticket
 
@@ -71,6 +72,16 @@ class Reassign(MethodView):
     @blp.response(201, EscalationOut)
     def post(self, data, number):
         escalation, ticket = _run(commands.reassign, number, data)
+        return escalation_view(escalation, ticket)
+
+
+@blp.route("/<string:number>/take")
+class Take(MethodView):
+    @require(OPERATOR, SUPERVISOR, TECHNICIAN)
+    @blp.arguments(TakeIn)
+    @blp.response(201, EscalationOut)
+    def post(self, data, number):
+        escalation, ticket = _run(commands.take, number, data)
         return escalation_view(escalation, ticket)
 
 

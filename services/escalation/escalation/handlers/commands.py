@@ -143,6 +143,31 @@ def assign(number: str, form: dict, *, by: Identity, uow) -> Escalation:
                   reason=form["reason"], by=by, at=moment, uow=uow)
 
 
+def take(number: str, data: dict, *, by: Identity, uow) -> Escalation:
+    """"Ambil": the caller becomes the assignee: a new escalation to his group, or, already
+    escalated within his group, a reassignment to himself."""
+    ticket = _ticket(number, uow=uow)
+    current = uow.escalations.open_for(number)
+    if current is not None and current.assignee == by.username:
+        raise Conflict(f"Ticket {number} is already yours.")
+    code, refusal = domain.take_group(
+        current_group=current.group_code if current else None,
+        category_group=uow.groups.routes().get(ticket.category),
+        my_groups=uow.groups.groups_of(by.username))
+    if refusal:
+        raise Conflict(refusal)
+    reason = data.get("reason") or f"Diambil sendiri oleh {by.username}."
+    if current is not None:
+        return _reassign(ticket, current, {"group": code, "assignee": by.username,
+                                           "reason": reason}, by=by, uow=uow)
+    moment = now()
+    group = _group(code, ticket.category, uow=uow)
+    assignee = _assignee(group, by.username, uow=uow, at=moment)
+    return _start(ticket, group=group, assignee=assignee,
+                  diagnosis=data.get("diagnosis") or "Diambil untuk ditangani sendiri.",
+                  reason=reason, by=by, at=moment, uow=uow)
+
+
 def resolve(number: str, data: dict, *, by: Identity, uow) -> Resolution:
     """The solution back to the ticket: by the assignee (level 2) or by an operator (level 1,
     with or without an escalation)."""
@@ -181,6 +206,12 @@ def reassign(number: str, data: dict, *, by: Identity, uow) -> Escalation:
     refusal = domain.may_move(role=by.role, username=by.username, assignee=current.assignee)
     if refusal:
         raise Forbidden(refusal)
+    return _reassign(ticket, current, data, by=by, uow=uow)
+
+
+def _reassign(ticket: TicketView, current: Escalation, data: dict, *, by: Identity,
+              uow) -> Escalation:
+    number = ticket.number
     group = _group(data.get("group") or current.group_code, ticket.category, uow=uow)
     if group == current.group_code and data.get("assignee") == current.assignee:
         raise Invalid(f"{current.assignee} already has this ticket; choose someone else or "

@@ -11,7 +11,7 @@ from .access import IntakeRuntime
 
 
 def create_app(settings: Settings | None = None, *, engine=None):
-    from . import attachments, kpi, mail, tickets, tracking
+    from . import attachments, canned, kpi, mail, tickets, tracking
 
     settings = settings or Settings.from_env("intake")
     config = IntakeConfig.from_env()
@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, *, engine=None):
                                ttl=config.catalog_cache_seconds,
                                timeout=config.catalog_timeout_seconds),
         store=FilesystemStore(settings.data_dir / "attachments"))
-    for module in (tickets, attachments, tracking, kpi, mail):
+    for module in (tickets, attachments, tracking, kpi, mail, canned):
         api.register_blueprint(module.blp)
     return app
 
