@@ -103,14 +103,17 @@ def on_survey_sent(event: Envelope, *, uow) -> None:
     ticket = _ticket(uow, payload)
     if ticket is None:
         return
-    if not (ticket.survey or {}).get("status") == "answered":
-        ticket.survey = {"status": "sent", "score": None, "url": payload.get("url")}
-        if payload.get("url"):  # the closing reply to the client carries the survey link
-            ticket.replies.append(Reply(
-                author="service desk", author_role="system", internal=False, kind="survey",
-                created_at=_parse(payload.get("at")),
-                body="Tiket ini sudah selesai. Mohon bantu kami dengan mengisi survei kepuasan "
-                     f"layanan: {payload['url']}"))
+    # An answer may overtake its survey (unordered delivery): it stays answered, and the link
+    # and the closing reply are still what the survey sent.
+    answered = (ticket.survey or {}).get("status") == "answered"
+    ticket.survey = {**ticket.survey, "url": payload.get("url")} if answered else {
+        "status": "sent", "score": None, "url": payload.get("url")}
+    if payload.get("url"):  # the closing reply to the client carries the survey link
+        ticket.replies.append(Reply(
+            author="service desk", author_role="system", internal=False, kind="survey",
+            created_at=_parse(payload.get("at")),
+            body="Tiket ini sudah selesai. Mohon bantu kami dengan mengisi survei kepuasan "
+                 f"layanan: {payload['url']}"))
     uow.tickets.record(ticket, what="survey_sent", by="survey", source="survey",
                        at=_parse(payload.get("at")), to_value=payload.get("url"))
 

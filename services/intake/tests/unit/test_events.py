@@ -172,8 +172,10 @@ def test_an_answer_that_overtakes_the_survey_stays_answered(deliver):
     deliver(event("survey.submitted", number, at=T0 + timedelta(minutes=5),
                   **SAMPLES["survey.submitted"]))
     deliver(event("survey.sent", number, at=T0, **SAMPLES["survey.sent"]))
-    survey = deliver.ticket(number).survey
-    assert (survey["status"], survey["score"]) == ("answered", 4.5)
+    ticket = deliver.ticket(number)
+    assert (ticket.survey["status"], ticket.survey["score"]) == ("answered", 4.5)
+    assert ticket.survey["url"] == "/survei/abc"  # as when the survey came first
+    assert [r.kind for r in ticket.replies].count("survey") == 1
 
 
 @pytest.mark.parametrize("late", ["sla.started", "sla.updated", "sla.responded"])
