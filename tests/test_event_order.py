@@ -103,24 +103,23 @@ def ticket_life(number: str, index: int, start: datetime, rng: random.Random) ->
     life.add("escalation.resolved", "escalation", by=assignee, by_role="technician",
              escalation_id=index + 1, group=group, assignee=assignee,
              solution="Kabel diganti.")
-    life.add("ticket.status_changed", "intake", by=assignee, by_role="technician",
-             **{"from": "in_progress", "to": "resolved"})
     life.sla("sla.met" if index % 5 else "sla.breached", "met" if index % 5 else "breached",
              resolution_met=bool(index % 5))
     closed = {**by, "type": "incident", "title": ticket["title"], "body": ticket["body"],
               "category": "Jaringan", "service": "Internet mati", "priority": 2,
               "resolution": "solved", "guest_email": ticket["guest_email"],
               "assignee": assignee, "group": group, "solution": "Kabel diganti."}
+    life.add("ticket.status_changed", "intake", **by, **{"from": "in_progress", "to": "done"})
     life.add("ticket.closed", "intake", **closed)
     life.add("survey.sent", "survey", survey_id=index + 1, email=ticket["guest_email"],
              url=f"/survei/{index + 1}", expires_at=iso(start + timedelta(days=7)))
     if index % 3 == 2:  # the client was not satisfied: reopened, solved again, closed again
         life.add("ticket.reopened", "intake", **by, reason="Masih mati")
         life.add("ticket.status_changed", "intake", **by,
-                 **{"from": "closed", "to": "in_progress"})
+                 **{"from": "done", "to": "in_progress"})
         life.sla("sla.updated", "running")
         life.add("ticket.status_changed", "intake", **by,
-                 **{"from": "in_progress", "to": "resolved"})
+                 **{"from": "in_progress", "to": "done"})
         life.add("ticket.closed", "intake", **closed)
     life.add("survey.submitted", "survey", survey_id=index + 1, score=2.0 + index % 3,
              follow_up=index % 3 == 0)
