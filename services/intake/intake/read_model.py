@@ -164,8 +164,16 @@ def _update_escalation(ticket, escalation_id, **changes) -> None:
     entries = list(ticket.escalations or [])
     if not any(e.get("id") == escalation_id for e in entries):
         entries.append({"id": escalation_id})  # the assignment is still on its way
-    ticket.escalations = [{**e, **changes} if e.get("id") == escalation_id else e
+    ticket.escalations = [_outcome(e, changes) if e.get("id") == escalation_id else e
                           for e in entries]
+
+
+def _outcome(entry: dict, changes: dict) -> dict:
+    """A newer outcome wins; an older one that arrives late only fills in what is missing."""
+    if (entry.get("outcome_at") or "") > (changes.get("outcome_at") or ""):
+        return {**{k: v for k, v in changes.items() if v is not None}, **{
+            k: v for k, v in entry.items() if v is not None}}
+    return {**entry, **changes}
 
 
 READ_MODEL_HANDLERS = {

@@ -167,6 +167,18 @@ def test_a_resolution_that_overtakes_its_assignment_is_kept(deliver):
     assert ticket.escalations[0]["state"] == "resolved"
 
 
+def test_a_resolution_that_overtakes_the_reassignment_before_it_stays_the_outcome(deliver):
+    number = deliver.create()
+    deliver(event("ticket.assigned", number, at=T0, **SAMPLES["ticket.assigned"]))
+    deliver(event("escalation.resolved", number, at=T0 + timedelta(minutes=9),
+                  **SAMPLES["escalation.resolved"]))
+    deliver(event("escalation.reassigned", number, at=T0 + timedelta(minutes=5),
+                  **SAMPLES["escalation.reassigned"]))
+    entry, = deliver.ticket(number).escalations
+    assert (entry["state"], entry["outcome"]) == ("resolved", "resolved")
+    assert (entry["to_group"], entry["outcome_reason"]) == ("egov", "Salah grup")
+
+
 def test_an_answer_that_overtakes_the_survey_stays_answered(deliver):
     number = deliver.create()
     deliver(event("survey.submitted", number, at=T0 + timedelta(minutes=5),
