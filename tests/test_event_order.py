@@ -252,7 +252,7 @@ def seed():
 def test_shuffled_duplicated_events_end_as_the_ordered_ones(make_settings, test_databases,
                                                             amqp_url, seed, monkeypatch):
     # 12 workers and 12 databases on a server other test runs share: small pools that close
-    # what they open beyond one connection
+    # what they open beyond their first connections
     monkeypatch.setenv("SERVICEDESK_DB_MAX_OVERFLOW", "2")
     began = datetime.now(UTC)
     rng = random.Random(seed)
@@ -277,9 +277,10 @@ def test_shuffled_duplicated_events_end_as_the_ordered_ones(make_settings, test_
         for service, replica in shuffled.items():
             settings = replace(replica.settings, bus_prefix=buses[service].prefix,
                                prefetch=4)
+            pool = make_engine(settings, pool_size=2)  # the two replicas share one pool
             for _ in range(WORKERS_PER_SERVICE):
                 worker = Worker(settings, replica.handlers, replica.module.UnitOfWork,
-                                engine=make_engine(settings, pool_size=1),
+                                engine=pool,
                                 subscriptions={service: SUBSCRIPTIONS[service]})
                 worker.start()
                 assert worker.consumer.connected.wait(10)
