@@ -205,14 +205,7 @@ def _mail_sent(row):
     return {"kind": row["kind"], "key": row["key"], "to": row["to_address"]}
 
 
-def _not_an_assignment_move(row):
-    # known gap: an assignment handled after the newer reassignment leaves no history rows,
-    # and the reassignment's rows start from no group (the state itself is right)
-    moved = row["source"] == "escalation" and row["what"] in ("group", "assignee")
-    return None if moved else row
-
-
-KNOWN_GAPS = {"survey.mails": _mail_sent, "intake.history": _not_an_assignment_move}
+KNOWN_GAPS = {"survey.mails": _mail_sent}
 _OUR_OWN = {"id", "message_id", "correlation_id", "causation_id", "sent_at", "occurred_at",
             "processed_at", "survey_id", "expires_at"}
 # secrets and mail ids each run draws afresh

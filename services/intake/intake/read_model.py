@@ -58,6 +58,10 @@ def on_ticket_assigned(event: Envelope, *, uow) -> None:
     if _newer(ticket, "assignment", event):
         _apply(ticket, {"group": payload.get("group"), "assignee": payload.get("assignee")},
                by=payload.get("by"), source="escalation", uow=uow)
+    elif len(ticket.escalations) == 1:  # the first assignment, overtaken by its reassignment
+        _record_moves(ticket, {"group": (None, payload.get("group")),
+                               "assignee": (None, payload.get("assignee"))},
+                      by=payload.get("by"), uow=uow)
     # Being assigned is being handled: submitted/new -> in_progress (status moves, history).
     start_handling(ticket, by=payload.get("by"), by_role=payload.get("by_role"), uow=uow)
 
@@ -94,8 +98,20 @@ def on_escalation_reassigned(event: Envelope, *, uow) -> None:
                            outcome_reason=payload.get("reason"), outcome_by=payload.get("by"),
                            outcome_at=payload.get("at"), to_group=payload.get("to_group"))
     if _newer(ticket, "assignment", event):
-        _apply(ticket, {"group": payload.get("to_group"), "assignee": payload.get("to_assignee")},
-               by=payload.get("by"), source="escalation", uow=uow)
+        ticket.group, ticket.assignee = payload.get("to_group"), payload.get("to_assignee")
+        ticket.updated_at = now()
+    # the move as the event tells it, not from what the ticket holds: the same history rows
+    # whether or not the assignment it moves from was handled first
+    _record_moves(ticket, {"group": (payload.get("from_group"), payload.get("to_group")),
+                           "assignee": (payload.get("from_assignee"), payload.get("to_assignee"))},
+                  by=payload.get("by"), uow=uow)
+
+
+def _record_moves(ticket, moves: dict, *, by, uow) -> None:
+    for name, (old, new) in moves.items():
+        if old != new:
+            uow.tickets.record(ticket, what=name, by=by, source="escalation", at=now(),
+                               from_value=old, to_value=new)
 
 
 def on_survey_sent(event: Envelope, *, uow) -> None:

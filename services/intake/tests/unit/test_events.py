@@ -157,6 +157,21 @@ def test_a_reassignment_is_not_undone_by_the_older_assignment(deliver):
     assert ticket.escalations[0]["state"] == "reassigned"
 
 
+def test_a_reassignment_before_its_assignment_leaves_the_history_of_the_order(deliver):
+    moves = {}
+    for order in ("in order", "reversed"):
+        number = deliver.create()
+        events = [event("ticket.assigned", number, at=T0, **SAMPLES["ticket.assigned"]),
+                  event("escalation.reassigned", number, at=T0 + timedelta(minutes=5),
+                        **SAMPLES["escalation.reassigned"])]
+        for each in events if order == "in order" else reversed(events):
+            deliver(each)
+        moves[order] = sorted((h.what, h.from_value or "", h.to_value)
+                              for h in deliver.history(number) if h.source == "escalation")
+    assert moves["reversed"] == moves["in order"]
+    assert ("group", "network", "egov") in moves["in order"]
+
+
 def test_a_resolution_that_overtakes_its_assignment_is_kept(deliver):
     number = deliver.create()
     deliver(event("escalation.resolved", number, at=T0 + timedelta(minutes=5),
