@@ -141,7 +141,7 @@ class Replica:
         self.settings = settings
         self.module = importlib.import_module(f"{service}.worker")
         upgrade(self.module.MIGRATIONS, settings)
-        self.engine = make_engine(settings, pool_size=1)
+        self.engine = make_engine(settings, pool_size=2)
         self.handlers = self.module.HANDLERS
 
     def record_tickets(self, count: int) -> list[str]:
@@ -276,10 +276,9 @@ def test_shuffled_duplicated_events_end_as_the_ordered_ones(make_settings, test_
         for service, replica in shuffled.items():
             settings = replace(replica.settings, bus_prefix=buses[service].prefix,
                                prefetch=4)
-            pool = make_engine(settings, pool_size=2)  # the two replicas share one pool
-            for _ in range(WORKERS_PER_SERVICE):
+            for _ in range(WORKERS_PER_SERVICE):  # the two replicas share one small pool
                 worker = Worker(settings, replica.handlers, replica.module.UnitOfWork,
-                                engine=pool,
+                                engine=replica.engine,
                                 subscriptions={service: SUBSCRIPTIONS[service]})
                 worker.start()
                 assert worker.consumer.connected.wait(10)
