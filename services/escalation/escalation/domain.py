@@ -184,6 +184,13 @@ def each_once(usernames: list[str]) -> list[str]:
     return list(dict.fromkeys(usernames))
 
 
+def closed_before(status: str | None, status_at: str | None, moment: str) -> bool:
+    """Whether a ticket was already done at `moment` (ISO text, as events carry it). A ticket
+    done only later was open when that moment's alert happened: the alert is still told, as
+    it would have been had the events arrived in their order."""
+    return status == "done" and (status_at is None or status_at <= moment)
+
+
 def handlers_of(assignee: str | None, operators: list[str]) -> list[str]:
     """Who handles a ticket (DOMAIN.md): its assigned technician, else the operators."""
     return [assignee] if assignee else list(operators)

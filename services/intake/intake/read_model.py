@@ -58,6 +58,10 @@ def on_ticket_assigned(event: Envelope, *, uow) -> None:
     if _newer(ticket, "assignment", event):
         _apply(ticket, {"group": payload.get("group"), "assignee": payload.get("assignee")},
                by=payload.get("by"), source="escalation", uow=uow)
+    elif len(ticket.escalations) == 1:  # the first assignment, overtaken by its reassignment
+        _record_moves(ticket, {"group": (None, payload.get("group")),
+                               "assignee": (None, payload.get("assignee"))},
+                      by=payload.get("by"), uow=uow)
     # Being assigned is being handled: submitted/new -> in_progress (status moves, history).
     start_handling(ticket, by=payload.get("by"), by_role=payload.get("by_role"), uow=uow)
 
@@ -94,8 +98,20 @@ def on_escalation_reassigned(event: Envelope, *, uow) -> None:
                            outcome_reason=payload.get("reason"), outcome_by=payload.get("by"),
                            outcome_at=payload.get("at"), to_group=payload.get("to_group"))
     if _newer(ticket, "assignment", event):
-        _apply(ticket, {"group": payload.get("to_group"), "assignee": payload.get("to_assignee")},
-               by=payload.get("by"), source="escalation", uow=uow)
+        ticket.group, ticket.assignee = payload.get("to_group"), payload.get("to_assignee")
+        ticket.updated_at = now()
+    # the move as the event tells it, not from what the ticket holds: the same history rows
+    # whether or not the assignment it moves from was handled first
+    _record_moves(ticket, {"group": (payload.get("from_group"), payload.get("to_group")),
+                           "assignee": (payload.get("from_assignee"), payload.get("to_assignee"))},
+                  by=payload.get("by"), uow=uow)
+
+
+def _record_moves(ticket, moves: dict, *, by, uow) -> None:
+    for name, (old, new) in moves.items():
+        if old != new:
+            uow.tickets.record(ticket, what=name, by=by, source="escalation", at=now(),
+                               from_value=old, to_value=new)
 
 
 def on_survey_sent(event: Envelope, *, uow) -> None:
@@ -103,14 +119,17 @@ def on_survey_sent(event: Envelope, *, uow) -> None:
     ticket = _ticket(uow, payload)
     if ticket is None:
         return
-    if not (ticket.survey or {}).get("status") == "answered":
-        ticket.survey = {"status": "sent", "score": None, "url": payload.get("url")}
-        if payload.get("url"):  # the closing reply to the client carries the survey link
-            ticket.replies.append(Reply(
-                author="service desk", author_role="system", internal=False, kind="survey",
-                created_at=_parse(payload.get("at")),
-                body="Tiket ini sudah selesai. Mohon bantu kami dengan mengisi survei kepuasan "
-                     f"layanan: {payload['url']}"))
+    # An answer may overtake its survey (unordered delivery): it stays answered, and the link
+    # and the closing reply are still what the survey sent.
+    answered = (ticket.survey or {}).get("status") == "answered"
+    ticket.survey = {**ticket.survey, "url": payload.get("url")} if answered else {
+        "status": "sent", "score": None, "url": payload.get("url")}
+    if payload.get("url"):  # the closing reply to the client carries the survey link
+        ticket.replies.append(Reply(
+            author="service desk", author_role="system", internal=False, kind="survey",
+            created_at=_parse(payload.get("at")),
+            body="Tiket ini sudah selesai. Mohon bantu kami dengan mengisi survei kepuasan "
+                 f"layanan: {payload['url']}"))
     uow.tickets.record(ticket, what="survey_sent", by="survey", source="survey",
                        at=_parse(payload.get("at")), to_value=payload.get("url"))
 
@@ -161,8 +180,16 @@ def _update_escalation(ticket, escalation_id, **changes) -> None:
     entries = list(ticket.escalations or [])
     if not any(e.get("id") == escalation_id for e in entries):
         entries.append({"id": escalation_id})  # the assignment is still on its way
-    ticket.escalations = [{**e, **changes} if e.get("id") == escalation_id else e
+    ticket.escalations = [_outcome(e, changes) if e.get("id") == escalation_id else e
                           for e in entries]
+
+
+def _outcome(entry: dict, changes: dict) -> dict:
+    """A newer outcome wins; an older one that arrives late only fills in what is missing."""
+    if (entry.get("outcome_at") or "") > (changes.get("outcome_at") or ""):
+        return {**{k: v for k, v in changes.items() if v is not None}, **{
+            k: v for k, v in entry.items() if v is not None}}
+    return {**entry, **changes}
 
 
 READ_MODEL_HANDLERS = {

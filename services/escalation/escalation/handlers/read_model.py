@@ -175,7 +175,8 @@ def _alert_level_one(event: Envelope, payload: dict, *, uow) -> None:
     tells the supervisors too."""
     ticket = uow.tickets.get(payload["number"])
     target = payload.get("target") or "resolution"
-    if ticket is None or ticket.status == DONE \
+    status_at = (ticket.versions or {}).get("status") if ticket is not None else None
+    if ticket is None or domain.closed_before(ticket.status, status_at, event.occurred_at) \
             or not _newer(ticket, f"alert:{target}", event.occurred_at):
         return
     breached = event.type == "sla.breached"

@@ -22,3 +22,11 @@ def test_a_digest_of_one_names_its_ticket_and_of_many_counts_them():
 def test_a_long_client_reply_is_cut_to_an_excerpt_on_one_line():
     text = domain.excerpt("Masih mati.\n\n" + "x" * 300)
     assert len(text) == 120 and text.startswith("Masih mati. x") and text.endswith("...")
+
+
+def test_an_alert_is_told_unless_the_ticket_was_done_when_it_happened():
+    alert_at = "2026-12-03T10:00:00+00:00"
+    assert domain.closed_before("done", "2026-12-03T09:00:00+00:00", alert_at)
+    # closed after the breach, the closure merely handled first: the breach is still told
+    assert not domain.closed_before("done", "2026-12-03T11:00:00+00:00", alert_at)
+    assert not domain.closed_before("in_progress", "2026-12-03T09:00:00+00:00", alert_at)

@@ -157,6 +157,21 @@ def test_a_reassignment_is_not_undone_by_the_older_assignment(deliver):
     assert ticket.escalations[0]["state"] == "reassigned"
 
 
+def test_a_reassignment_before_its_assignment_leaves_the_history_of_the_order(deliver):
+    moves = {}
+    for order in ("in order", "reversed"):
+        number = deliver.create()
+        events = [event("ticket.assigned", number, at=T0, **SAMPLES["ticket.assigned"]),
+                  event("escalation.reassigned", number, at=T0 + timedelta(minutes=5),
+                        **SAMPLES["escalation.reassigned"])]
+        for each in events if order == "in order" else reversed(events):
+            deliver(each)
+        moves[order] = sorted((h.what, h.from_value or "", h.to_value)
+                              for h in deliver.history(number) if h.source == "escalation")
+    assert moves["reversed"] == moves["in order"]
+    assert ("group", "network", "egov") in moves["in order"]
+
+
 def test_a_resolution_that_overtakes_its_assignment_is_kept(deliver):
     number = deliver.create()
     deliver(event("escalation.resolved", number, at=T0 + timedelta(minutes=5),
@@ -167,13 +182,27 @@ def test_a_resolution_that_overtakes_its_assignment_is_kept(deliver):
     assert ticket.escalations[0]["state"] == "resolved"
 
 
+def test_a_resolution_that_overtakes_the_reassignment_before_it_stays_the_outcome(deliver):
+    number = deliver.create()
+    deliver(event("ticket.assigned", number, at=T0, **SAMPLES["ticket.assigned"]))
+    deliver(event("escalation.resolved", number, at=T0 + timedelta(minutes=9),
+                  **SAMPLES["escalation.resolved"]))
+    deliver(event("escalation.reassigned", number, at=T0 + timedelta(minutes=5),
+                  **SAMPLES["escalation.reassigned"]))
+    entry, = deliver.ticket(number).escalations
+    assert (entry["state"], entry["outcome"]) == ("resolved", "resolved")
+    assert (entry["to_group"], entry["outcome_reason"]) == ("egov", "Salah grup")
+
+
 def test_an_answer_that_overtakes_the_survey_stays_answered(deliver):
     number = deliver.create()
     deliver(event("survey.submitted", number, at=T0 + timedelta(minutes=5),
                   **SAMPLES["survey.submitted"]))
     deliver(event("survey.sent", number, at=T0, **SAMPLES["survey.sent"]))
-    survey = deliver.ticket(number).survey
-    assert (survey["status"], survey["score"]) == ("answered", 4.5)
+    ticket = deliver.ticket(number)
+    assert (ticket.survey["status"], ticket.survey["score"]) == ("answered", 4.5)
+    assert ticket.survey["url"] == "/survei/abc"  # as when the survey came first
+    assert [r.kind for r in ticket.replies].count("survey") == 1
 
 
 @pytest.mark.parametrize("late", ["sla.started", "sla.updated", "sla.responded"])

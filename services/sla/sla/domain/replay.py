@@ -61,6 +61,12 @@ class Fact:
                    assignee=data.get("assignee"))
 
 
+def stored(facts: list[Fact]) -> list[dict]:
+    """The facts as a clock keeps them: in time order, the same record whatever order the
+    events telling them arrived in."""
+    return [fact.as_json() for fact in sorted(facts, key=Fact.sort_key)]
+
+
 def replay(started_at: datetime, calendar: BusinessCalendar, targets: Targets,
            facts: list[Fact]) -> Clock:
     """The clock these facts make, whatever order they were recorded in. A moment before the

@@ -9,7 +9,7 @@ from servicedesk_common.events import iso
 from ..adapters import sent_of, snapshot_of, store_sent, store_snapshot
 from ..domain.alarms import UPDATED, Announcement, announce
 from ..domain.clock import Targets
-from ..domain.replay import ASSIGN, PRIORITY, SERVICE, Fact, latest, replay
+from ..domain.replay import ASSIGN, PRIORITY, SERVICE, Fact, latest, replay, stored
 from ..domain.snapshot import Snapshot
 from ..models import ClockRow
 
@@ -32,7 +32,7 @@ def settle(row: ClockRow, facts: list[Fact], *, uow, at: datetime,
     """Store the facts, rebuild the clock and return the events announcing what changed. A
     clock whose ticket.created has not arrived keeps its facts and waits. `repolicy` looks the
     policy up again even if the priority and service did not change."""
-    row.facts = [fact.as_json() for fact in facts]
+    row.facts = stored(facts)
     assignment = latest(facts, ASSIGN)
     before = public(row)
     if assignment is not None:

@@ -18,6 +18,7 @@ from sla.domain.replay import (
     added,
     latest,
     replay,
+    stored,
 )
 from sla.domain.snapshot import Snapshot
 
@@ -114,3 +115,10 @@ def test_a_fact_survives_its_json_form():
     assert Fact.from_json(fact.as_json()) == fact
     assignment = Fact("assign", at(3).astimezone(UTC), "m-2", group="network", assignee="t1")
     assert Fact.from_json(assignment.as_json()) == assignment
+
+
+def test_a_clock_keeps_its_facts_the_same_whatever_order_they_came_in():
+    facts = [Fact(RESPOND, at(5), tie="b"), Fact(PRIORITY, at(1), tie="a", value=2),
+             Fact(DONE, at(30), tie="c")]
+    assert stored(facts) == stored(list(reversed(facts)))
+    assert [f["kind"] for f in stored(facts)] == [PRIORITY, RESPOND, DONE]
