@@ -15,7 +15,8 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from . import metrics
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+RETRY_AFTER_SECONDS = 2  # a busy pool or a database turning clients away: seconds, not minutes
 
 
 @dataclass
@@ -149,11 +151,21 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError):
-        if not exc.connection_invalidated:
-            return _unexpected(exc)
-        log.warning("event=database_connection_lost path=%s error=%r", request.path, exc.orig)
-        return jsonify(error_body("service_unavailable", "The database connection was lost; "
-                                  "nothing was saved. Please try again.")), 503
+        if exc.connection_invalidated:
+            log.warning("event=database_connection_lost path=%s error=%r", request.path, exc.orig)
+            return _unavailable("The database connection was lost; nothing was saved. "
+                                "Please try again.")
+        if isinstance(exc, OperationalError):  # refused or dropped: too many clients, a restart
+            log.warning("event=database_unavailable path=%s error=%r", request.path, exc.orig)
+            return _unavailable("The database is not taking connections right now; nothing "
+                                "was saved. Please try again in a moment.")
+        return _unexpected(exc)
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(exc: PoolTimeout):
+        log.warning("event=database_pool_exhausted path=%s error=%s", request.path, exc)
+        return _unavailable("Every database connection of this service is busy; nothing was "
+                            "saved. Please try again in a moment.")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -161,6 +173,13 @@ def install_error_handlers(app: Flask) -> None:
         return jsonify(error_body("internal_error",
                                   f"Something went wrong on our side (request {request_id()}).")
                        ), 500
+
+
+def _unavailable(message: str):
+    response = jsonify(error_body("service_unavailable", message))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def install_operations(app: Flask) -> None:

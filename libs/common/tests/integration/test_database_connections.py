@@ -3,10 +3,11 @@ one is replaced before use; one lost while the pool is busy fails one request wi
 the contract's shape, and the next request works."""
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from servicedesk_common.db import make_engine
+from servicedesk_common.db import make_engine, session_factory
+from servicedesk_common.testing import free_port
 
 
 def backend_pid(engine) -> int:
@@ -72,3 +73,40 @@ def test_a_request_that_lost_its_database_connection_gets_a_503_and_the_next_wor
     assert lost.get_json()["error"]["code"] == "service_unavailable"
     assert "try again" in lost.get_json()["error"]["message"]
     assert client.get("/api/v1/catalog").status_code == 200
+
+
+def test_a_request_finding_every_pooled_connection_busy_gets_a_503_with_retry_after(
+        run_service, monkeypatch):
+    monkeypatch.setenv("SERVICEDESK_DB_POOL_SIZE", "1")
+    monkeypatch.setenv("SERVICEDESK_DB_MAX_OVERFLOW", "0")
+    monkeypatch.setenv("SERVICEDESK_DB_POOL_TIMEOUT", "0.3")
+    triage = run_service("triage", worker=False)
+    client = triage.http
+    engine = triage.app.extensions["servicedesk"].engine
+
+    with engine.connect():  # a slow request holds the process's only connection
+        busy = client.get("/api/v1/catalog")
+
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "2"
+    error = busy.get_json()["error"]
+    assert error["code"] == "service_unavailable"
+    assert "try again" in error["message"]
+    assert client.get("/api/v1/catalog").status_code == 200
+
+
+def test_a_database_turning_connections_away_answers_503_with_retry_after(
+        run_service, monkeypatch):
+    triage = run_service("triage", worker=False)
+    runtime = triage.app.extensions["servicedesk"]
+    runtime.engine.dispose()
+    # A server past max_connections (or restarting) refuses the connect itself.
+    refused = runtime.engine.url.set(port=free_port())
+    monkeypatch.setattr(runtime, "engine", create_engine(refused))
+    monkeypatch.setattr(runtime, "sessions", session_factory(runtime.engine))
+
+    answer = triage.http.get("/api/v1/catalog")
+
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "2"
+    assert answer.get_json()["error"]["code"] == "service_unavailable"
