@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from servicedesk_common.bus import wait_until
 from servicedesk_common.db import make_engine, session_factory
 from servicedesk_common.testing import free_port
 
@@ -110,3 +111,37 @@ def test_a_database_turning_connections_away_answers_503_with_retry_after(
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "2"
     assert answer.get_json()["error"]["code"] == "service_unavailable"
+
+
+def test_pools_are_sized_by_process_kind_and_the_settings_override_both(
+        make_settings, monkeypatch):
+    settings = make_settings("triage")
+    for name in ("SERVICEDESK_DB_POOL_SIZE", "SERVICEDESK_DB_MAX_OVERFLOW"):
+        monkeypatch.delenv(name, raising=False)
+    web, worker = make_engine(settings), make_engine(settings, kind="worker")
+    monkeypatch.setenv("SERVICEDESK_DB_POOL_SIZE", "7")
+    monkeypatch.setenv("SERVICEDESK_DB_MAX_OVERFLOW", "1")
+    overridden = make_engine(settings, kind="worker")
+
+    assert (web.pool.size(), web.pool._max_overflow) == (2, 2)
+    assert (worker.pool.size(), worker.pool._max_overflow) == (1, 4)
+    assert (overridden.pool.size(), overridden.pool._max_overflow) == (7, 1)
+    for engine in (web, worker, overridden):
+        engine.dispose()
+
+
+def test_an_idle_pool_gives_its_connections_back_to_the_server(make_settings, monkeypatch):
+    monkeypatch.setenv("SERVICEDESK_DB_IDLE_SECONDS", "0.5")
+    engine = make_engine(make_settings("triage"))
+    pid = backend_pid(engine)
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def still_connected() -> bool:
+        with psycopg.connect(url) as admin:
+            return bool(admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s",
+                                      (pid,)).fetchone())
+
+    assert still_connected()
+    assert wait_until(lambda: not still_connected(), 5, interval=0.1)
+    assert backend_pid(engine) != pid  # the next use simply connects again
+    engine.dispose()
