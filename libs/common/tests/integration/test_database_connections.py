@@ -89,7 +89,7 @@ def test_a_request_finding_every_pooled_connection_busy_gets_a_503_with_retry_af
         busy = client.get("/api/v1/catalog")
 
     assert busy.status_code == 503
-    assert busy.headers["Retry-After"] == "2"
+    assert int(busy.headers["Retry-After"]) > 0
     error = busy.get_json()["error"]
     assert error["code"] == "service_unavailable"
     assert "try again" in error["message"]
@@ -109,7 +109,7 @@ def test_a_database_turning_connections_away_answers_503_with_retry_after(
     answer = triage.http.get("/api/v1/catalog")
 
     assert answer.status_code == 503
-    assert answer.headers["Retry-After"] == "2"
+    assert int(answer.headers["Retry-After"]) > 0
     assert answer.get_json()["error"]["code"] == "service_unavailable"
 
 
