@@ -87,6 +87,7 @@ def start_stack(test_databases, amqp_url: str, tmp_path: Path, **extra_env) -> t
            # Several stacks may share the test server: keep each one's connections few.
            "SERVICEDESK_DB_POOL_SIZE": "2", "SERVICEDESK_DB_MAX_OVERFLOW": "4",
            "SERVICEDESK_LOG_LEVEL": "INFO", **extra_env}
+    env = {name: value for name, value in env.items() if value is not None}  # None: unset
     log_path = tmp_path / "stack.log"
     log_file = open(log_path, "wb")
     # Through servicedesk_common.lifetime: a test run that is killed takes its stack with it.

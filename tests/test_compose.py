@@ -38,7 +38,6 @@ def test_every_service_has_a_web_process_and_a_worker_with_healthchecks():
             assert process in services, f"{process} is missing"
             assert "healthcheck" in services[process], f"{process} has no healthcheck"
     assert "healthcheck" in services["gateway"]
-    assert "8080:8080" in services["gateway"]["ports"]
 
 
 def test_brokers_and_databases_are_waited_for_until_healthy():
@@ -90,9 +89,38 @@ def test_the_broker_and_the_database_are_not_published_on_all_interfaces():
     for mapping in services["rabbitmq"]["ports"]:
         assert str(mapping).startswith("127.0.0.1:"), mapping
     for name, spec in services.items():
-        if name != "gateway":
+        if name != "proxy":
             for mapping in spec.get("ports") or ():
                 assert str(mapping).startswith("127.0.0.1:"), (name, mapping)
+
+
+def test_the_gateway_scales_behind_the_proxy_which_alone_publishes_8080():
+    services = compose()["services"]
+    gateway, proxy = services["gateway"], services["proxy"]
+    # A fixed host port or name would stop `docker compose up --scale gateway=3`.
+    assert "ports" not in gateway and "container_name" not in gateway
+    assert gateway["environment"]["SERVICEDESK_TRUSTED_PROXIES"] == "1"
+    assert proxy["ports"] == ["8080:8080"]
+    assert proxy["depends_on"] == {"gateway": {"condition": "service_healthy"}}
+    assert "healthcheck" in proxy
+    source, target = proxy["volumes"][0].split(":")[:2]
+    config = (ROOT / source).read_text()
+    assert target == "/etc/nginx/nginx.conf"
+    # Every replica, looked up again through Docker's DNS: a scale up needs no proxy restart.
+    assert re.search(r"resolver 127\.0\.0\.11 valid=\d+s", config)
+    assert re.search(r"upstream gateway \{[^}]*zone [^}]*server gateway:8080 resolve;", config)
+    assert "proxy_pass http://gateway;" in config
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in config
+    assert "listen 8080;" in config
+
+
+def test_internal_service_ports_are_never_published():
+    services = compose()["services"]
+    for name in SERVICES:
+        for process in (f"{name}-web", f"{name}-worker"):
+            assert "ports" not in services[process], process
+    published = {name for name, spec in services.items() if spec.get("ports")}
+    assert published == {"proxy", "rabbitmq"}  # rabbitmq: the operator's loopback tools only
 
 
 def test_no_password_or_key_is_written_in_the_compose_file():

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -43,7 +46,15 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
+# PostgreSQL connections a process keeps (pool size) and may add at a peak (overflow), by kind:
+# a web process never needs more than its gunicorn threads (4), a worker's threads (consumer,
+# relay, timers) rarely touch the database at the same moment. SERVICEDESK_DB_POOL_SIZE /
+# _MAX_OVERFLOW override both.
+POOLS = {"web": (2, 2), "worker": (1, 4)}
+
+
+def make_engine(settings: Settings, *, pool_size: int | None = None,
+                kind: str = "web") -> Engine:
     url = normalize_url(settings.database_url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
@@ -57,10 +68,13 @@ def make_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
         connect_args["prepare_threshold"] = None
     elif schema:
         connect_args["options"] = f"-csearch_path={schema}"
+    default_size, default_overflow = POOLS[kind]
     engine = create_engine(
-        url, pool_size=pool_size or env_int("SERVICEDESK_DB_POOL_SIZE", 5),
-        max_overflow=env_int("SERVICEDESK_DB_MAX_OVERFLOW", 10), connect_args=connect_args)
+        url, pool_size=pool_size or env_int("SERVICEDESK_DB_POOL_SIZE", default_size),
+        max_overflow=env_int("SERVICEDESK_DB_MAX_OVERFLOW", default_overflow),
+        pool_timeout=env_float("SERVICEDESK_DB_POOL_TIMEOUT", 5.0), connect_args=connect_args)
     ping_when_idle(engine, env_float("SERVICEDESK_DB_PING_IDLE_SECONDS", 1.0))
+    release_when_idle(engine, env_float("SERVICEDESK_DB_IDLE_SECONDS", 10.0))
     if schema and pooled:
         search_path_per_transaction(engine, schema)
     if schema:
@@ -106,6 +120,38 @@ def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
             alive = False
         if not alive:  # the pool throws this one away and checks out a fresh one
             raise DisconnectionError("the pooled connection was closed by the server")
+
+
+def release_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Close a process's pooled connections once none was used for idle_seconds.
+
+    A pool keeps every connection it ever opened up to its size, so after a busy spell each
+    of the ~20 processes of a stack would sit on its peak forever, and two stacks (or two
+    offices) no longer fit in one server's max_connections. An idle pool gives them all back;
+    the first request after the pause pays one connect (a few ms). 0 keeps them."""
+    if idle_seconds <= 0:
+        return
+    used = {"at": time.monotonic(), "pid": None}
+    ref = weakref.ref(engine)
+
+    def _touch(*_args):
+        used["at"] = time.monotonic()
+        if used["pid"] != os.getpid():  # started lazily: a gunicorn fork has no threads
+            used["pid"] = os.getpid()
+            threading.Thread(target=_release_loop, name="db-idle-release", daemon=True).start()
+
+    def _release_loop():
+        while (engine := ref()) is not None:
+            pool = engine.pool
+            if (pool.checkedout() == 0 and pool.checkedin() > 0
+                    and time.monotonic() - used["at"] >= idle_seconds):
+                log.debug("event=database_pool_released connections=%d", pool.checkedin())
+                engine.dispose()
+            del engine, pool
+            time.sleep(max(0.2, idle_seconds / 4))
+
+    event.listen(engine, "checkout", _touch)
+    event.listen(engine, "checkin", _touch)
 
 
 def ensure_schema(engine: Engine, schema: str) -> None:

@@ -48,7 +48,7 @@ class Worker:
             raise ValueError(f"{settings.service} handles {sorted(unknown)} but does not "
                              "subscribe to them in servicedesk_common.subscriptions")
         self.settings = settings
-        self.engine = engine or make_engine(settings)
+        self.engine = engine or make_engine(settings, kind="worker")
         self.sessions = session_factory(self.engine)
         self.stop = threading.Event()
         self.topology = Topology.for_settings(settings)
