@@ -75,13 +75,13 @@ class AttachmentFile(MethodView):
             attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
             if attachment is None:
                 raise NotFound(f"Ticket {number} has no attachment {attachment_id}.")
-            try:
-                content = intake().store.open(attachment.storage_key)
-            except FileNotFoundError:
-                log.error("event=attachment_missing ticket=%s attachment=%s key=%s", number,
-                          attachment_id, attachment.storage_key)
-                raise NotFound(f"The file of attachment {attachment_id} is missing; tell the "
-                               "service desk.") from None
+        try:  # after the transaction: a download never holds two connections at once
+            content = intake().store.open(attachment.storage_key)
+        except FileNotFoundError:
+            log.error("event=attachment_missing ticket=%s attachment=%s key=%s", number,
+                      attachment_id, attachment.storage_key)
+            raise NotFound(f"The file of attachment {attachment_id} is missing; tell the "
+                           "service desk.") from None
         response = send_file(content, mimetype=attachment.content_type, as_attachment=True,
                              download_name=attachment.filename, etag=False)
         response.content_length = attachment.size

@@ -14,14 +14,14 @@ from .test_mail_inbound import Office, mail
 BIG = 25 * 1024 * 1024
 
 
-def replica(run_service, tmp_path, name):
+def replica(run_service, tmp_path, name, **overrides):
     from intake.catalog import StaticCatalog
 
     from ..conftest import CATALOG, Desk
 
     folder = tmp_path / name
     folder.mkdir()
-    harness = run_service("intake", worker=False, data_dir=folder)
+    harness = run_service("intake", worker=False, data_dir=folder, **overrides)
     harness.app.extensions["intake"].catalog = StaticCatalog(CATALOG)
     return Desk(harness)
 
@@ -109,6 +109,24 @@ def test_a_connection_lost_before_the_commit_leaves_neither_bytes_nor_row(replic
     assert other.get(number)["attachments"] == []
     assert chunk_count(other) == 0
     assert upload(one, number, [("laporan.pdf", PDF)]).status_code == 201
+
+
+def test_replicas_behind_pgbouncer_in_transaction_mode_share_the_files(
+        run_service, tmp_path, monkeypatch, pgbouncer):
+    monkeypatch.setenv("SERVICEDESK_ATTACHMENT_STORE", "database")
+    direct = replica(run_service, tmp_path, "direct")
+    url = direct.harness.settings.database_url
+    pooled = replica(run_service, tmp_path, "pooled", database_direct_url=url,
+                     database_url=pgbouncer.url(url.rsplit("/", 1)[1]),
+                     database_pooler="transaction")
+    number = pooled.create()["number"]
+    content = b"%PDF-1.7\n" + os.urandom(3 * 1024 * 1024)
+    for source, reader in ((pooled, direct), (direct, pooled)):
+        added = upload(source, number, [("laporan.pdf", content)])
+        assert added.status_code == 201, added.json
+        download = reader.http.get(f"/api/v1/tickets/{number}/attachments/{added.json[0]['id']}",
+                                   headers=reader.operator)
+        assert download.status_code == 200 and download.data == content
 
 
 def test_a_file_whose_bytes_are_gone_answers_404(replicas):
