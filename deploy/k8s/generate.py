@@ -26,7 +26,9 @@ class Component:
     migrate: list[str]
     web_app: str
     has_worker: bool = True
-    data_volume: str | None = None   # a volume every replica shares (attachments)
+    # a volume every replica shares: attachments with SERVICEDESK_ATTACHMENT_STORE=local; with
+    # `database` (the production overlay) nothing is kept there and any disk would do
+    data_volume: str | None = None
 
 
 def _service(name: str, **extra) -> Component:
@@ -178,6 +180,7 @@ def shared() -> list[dict]:
              "metadata": {"name": "servicedesk-settings", "labels": LABELS},
              "data": {"SERVICEDESK_DATA_DIR": "/data", "SERVICEDESK_LOG_LEVEL": "INFO",
                       "SERVICEDESK_WEB_WORKERS": "2", "SERVICEDESK_QUEUE_TYPE": "classic",
+                      "SERVICEDESK_ATTACHMENT_STORE": "local",
                       **urls}},
             *claims]
 

@@ -14,6 +14,7 @@ class IntakeConfig:
     # A DOCX/XLSX is a zip: a small upload may unpack to gigabytes in a viewer (a zip bomb).
     attachment_max_unpacked_bytes: int = 100 * 1024 * 1024
     attachment_types: tuple[str, ...] = DEFAULT_ALLOWED
+    attachment_store: str = "local"
     catalog_cache_seconds: float = 30.0
     catalog_timeout_seconds: float = 2.0
     reopen_days: int = 7
@@ -32,6 +33,8 @@ class IntakeConfig:
             attachment_max_unpacked_bytes=env_int("SERVICEDESK_ATTACHMENT_MAX_UNPACKED_BYTES",
                                                   100 * 1024 * 1024),
             attachment_types=types,
+            attachment_store=env_choice("SERVICEDESK_ATTACHMENT_STORE", ("local", "database"),
+                                        "local"),
             catalog_cache_seconds=env_float("SERVICEDESK_CATALOG_CACHE_SECONDS", 30.0),
             catalog_timeout_seconds=env_float("SERVICEDESK_CATALOG_TIMEOUT_SECONDS", 2.0),
             reopen_days=env_int("SERVICEDESK_REOPEN_DAYS", 7))

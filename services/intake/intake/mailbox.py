@@ -15,7 +15,7 @@ from imapclient.exceptions import IMAPClientError
 
 from .config import IntakeConfig, MailboxConfig
 from .handlers.mail import take_mail
-from .storage import FilesystemStore, Staged, new_key
+from .storage import attachment_store, new_key
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class MailReader:
         return client
 
     def take(self, raw: bytes) -> str:
-        with self.make_uow() as uow, Staged(self.store) as staged:
+        with self.make_uow() as uow, self.store.staging(uow) as staged:
             outcome = take_mail(raw, uow=uow, config=self.config, store=staged,
                                 new_key=new_key, own_addresses=self.mailbox.own_addresses)
             uow.commit()
@@ -133,7 +133,9 @@ def _logout(client: IMAPClient | None) -> None:
 
 def mail_reader(worker) -> Callable[[threading.Event], None]:
     """The worker loop that reads the office mailbox (nothing when no IMAP host is set)."""
-    reader = MailReader(MailboxConfig.from_env(), make_uow=worker.make_uow,
-                        store=FilesystemStore(worker.settings.data_dir / "attachments"),
-                        config=IntakeConfig.from_env())
+    config = IntakeConfig.from_env()
+    store = attachment_store(config.attachment_store, data_dir=worker.settings.data_dir,
+                             engine=worker.engine)
+    reader = MailReader(MailboxConfig.from_env(), make_uow=worker.make_uow, store=store,
+                        config=config)
     return reader.run

@@ -105,6 +105,15 @@ class Attachment(Base):
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
 
 
+class AttachmentChunk(Base):
+    """An attachment's bytes when SERVICEDESK_ATTACHMENT_STORE=database (storage.py)."""
+    __tablename__ = "attachment_chunks"
+
+    storage_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
 class HistoryEntry(Base):
     __tablename__ = "history"
 

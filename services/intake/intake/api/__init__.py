@@ -6,7 +6,7 @@ from servicedesk_common.web import create_base_app
 
 from ..catalog import catalog_source
 from ..config import IntakeConfig
-from ..storage import FilesystemStore
+from ..storage import attachment_store
 from .access import IntakeRuntime
 
 
@@ -21,7 +21,8 @@ def create_app(settings: Settings | None = None, *, engine=None):
         catalog=catalog_source(settings.service_urls.get("triage"),
                                ttl=config.catalog_cache_seconds,
                                timeout=config.catalog_timeout_seconds),
-        store=FilesystemStore(settings.data_dir / "attachments"))
+        store=attachment_store(config.attachment_store, data_dir=settings.data_dir,
+                               engine=app.extensions["servicedesk"].engine))
     for module in (tickets, attachments, tracking, kpi, mail, canned):
         api.register_blueprint(module.blp)
     return app

@@ -13,7 +13,7 @@ from servicedesk_common.errors import Invalid, NotFound, UnsupportedMedia
 
 from .. import handlers
 from ..schemas import AttachmentOut, OptionalTokenArgs
-from ..storage import Staged, new_key
+from ..storage import new_key
 from .access import intake, ticket_for, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class Attachments(MethodView):
                                              max_bytes=config.attachment_max_bytes,
                                              allowed=config.attachment_types,
                                              max_unpacked_bytes=config.attachment_max_unpacked_bytes)
-            with Staged(intake().store) as staged:
+            with intake().store.staging(uow) as staged:
                 added = handlers.add_attachments(ticket, checked, by=identity, uow=uow,
                                                  store=staged, new_key=new_key)
                 uow.commit()
@@ -76,15 +76,16 @@ class AttachmentFile(MethodView):
             attachment = next((a for a in ticket.attachments if a.id == attachment_id), None)
             if attachment is None:
                 raise NotFound(f"Ticket {number} has no attachment {attachment_id}.")
-            try:
-                content = intake().store.get(attachment.storage_key)
-            except FileNotFoundError:
-                log.error("event=attachment_missing ticket=%s attachment=%s key=%s", number,
-                          attachment_id, attachment.storage_key)
-                raise NotFound(f"The file of attachment {attachment_id} is missing; tell the "
-                               "service desk.") from None
-        response = send_file(io.BytesIO(content), mimetype=attachment.content_type,
-                             as_attachment=True, download_name=attachment.filename)
+        try:  # after the transaction: a download never holds two connections at once
+            content = intake().store.open(attachment.storage_key)
+        except FileNotFoundError:
+            log.error("event=attachment_missing ticket=%s attachment=%s key=%s", number,
+                      attachment_id, attachment.storage_key)
+            raise NotFound(f"The file of attachment {attachment_id} is missing; tell the "
+                           "service desk.") from None
+        response = send_file(content, mimetype=attachment.content_type, as_attachment=True,
+                             download_name=attachment.filename, etag=False)
+        response.content_length = attachment.size
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -117,7 +117,8 @@ def _attach(ticket: Ticket, mail: InboundMail, *, uow, config, store, new_key) -
         try:
             kept += check_uploads([Upload(file.filename, file.content, len(file.content))],
                                   max_bytes=config.attachment_max_bytes,
-                                  allowed=config.attachment_types)
+                                  allowed=config.attachment_types,
+                                  max_unpacked_bytes=config.attachment_max_unpacked_bytes)
         except ApiError as refusal:
             refused.append(refusal.message)
     if kept:

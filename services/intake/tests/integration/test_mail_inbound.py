@@ -49,15 +49,13 @@ class Office:
     def __init__(self, desk, dovecot, monkeypatch):
         from intake.config import IntakeConfig, MailboxConfig
         from intake.mailbox import MailReader
-        from intake.storage import FilesystemStore
 
         for name, value in dovecot.settings.items():
             monkeypatch.setenv(name, value)
         self.desk, self.dovecot = desk, dovecot
         self.mailbox = replace(MailboxConfig.from_env(), poll_seconds=0.5, idle_seconds=2)
-        settings = desk.harness.settings
         self.reader = MailReader(self.mailbox, make_uow=desk.harness.uow,
-                                 store=FilesystemStore(settings.data_dir / "attachments"),
+                                 store=desk.harness.app.extensions["intake"].store,
                                  config=IntakeConfig.from_env())
 
     def send(self, *messages) -> None:

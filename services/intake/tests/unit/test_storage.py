@@ -1,4 +1,5 @@
-"""The filesystem adapter of the attachment store, and staging that leaves nothing behind."""
+"""The attachment store adapters (the folder, and the database on SQLite), and staging that
+leaves nothing behind."""
 import pytest
 
 from intake.storage import FilesystemStore, Staged, new_key
@@ -33,3 +34,44 @@ def test_staged_files_are_removed_when_the_request_fails(tmp_path):
     assert store.get(kept) == b"one"
     with pytest.raises(FileNotFoundError):
         store.get(dropped)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path, monkeypatch):
+    """The database adapter on a migrated SQLite file (the embedded database)."""
+    from dataclasses import replace
+
+    from intake.storage import DatabaseStore
+    from intake.worker import MIGRATIONS, UnitOfWork
+    from servicedesk_common.db import make_engine, session_factory
+    from servicedesk_common.migrations import upgrade
+    from servicedesk_common.settings import Settings
+
+    monkeypatch.setenv("SERVICEDESK_DEV", "1")
+    settings = replace(Settings.from_env("intake"), database_url=f"sqlite:///{tmp_path}/i.db",
+                       shares_database=False, data_dir=tmp_path)
+    engine = make_engine(settings)
+    upgrade(MIGRATIONS, settings, engine)
+    sessions = session_factory(engine)
+    yield DatabaseStore(engine), lambda: UnitOfWork(sessions, producer="intake")
+    engine.dispose()
+
+
+def test_the_database_store_keeps_what_commits_and_nothing_of_what_fails(sqlite_store):
+    from intake.storage import CHUNK_BYTES
+
+    store, make_uow = sqlite_store
+    kept, dropped = new_key("INC-2026-000001"), new_key("INC-2026-000001")
+    content = bytes(range(256)) * (CHUNK_BYTES // 128 + 3)  # three chunks, the last short
+    with make_uow() as uow, store.staging(uow) as staged:
+        staged.put(kept, content)
+        uow.commit()
+    with pytest.raises(RuntimeError), make_uow() as uow, store.staging(uow) as staged:
+        staged.put(dropped, b"two")
+        raise RuntimeError("the commit failed")
+    with store.open(kept) as stored:
+        assert stored.read() == content
+    with pytest.raises(FileNotFoundError):
+        store.open(dropped)
+    with pytest.raises(ValueError):
+        store.open("INC-1/../../etc")
