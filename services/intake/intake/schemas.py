@@ -301,8 +301,8 @@ class QuarantinedMailOut(Schema):
 
 
 class CannedReplyIn(Schema):
-    title = Text(max_length=120, required=True)
-    body = Text(max_length=MAX_TEXT, required=True)
+    title = Filled(max_length=120, required=True)
+    body = Filled(max_length=MAX_TEXT, required=True)
 
 
 class CannedReplyOut(Schema):
@@ -316,4 +316,4 @@ class CannedReplyOut(Schema):
 
 
 class CannedReplyQuery(Schema):
-    ticket = fields.String(validate=validate.Length(max=20))
+    ticket = Text(validate=validate.Length(max=20))
