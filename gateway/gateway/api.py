@@ -15,7 +15,7 @@ from servicedesk_common.routes import CATALOGUE
 from servicedesk_common.settings import Settings, env, env_float, env_int
 from servicedesk_common.web import create_base_app, current_identity, request_id, require, runtime
 
-from . import auth, docs, domain, limits, reports
+from . import auth, directory, docs, domain, limits, reports
 from .adapters import GatewayUnitOfWork
 from .models import User
 from .openapi import merged_openapi
@@ -65,7 +65,8 @@ class Login(MethodView):
             raise RateLimited("Too many login attempts; wait a moment.")
         with unit_of_work() as uow:
             user = auth.login(data["username"], data["password"], uow=uow,
-                              throttle=runtime().login_throttle, source=source())
+                              throttle=runtime().login_throttle, source=source(),
+                              directory=runtime().directory)
             return token_answer(user)
 
 
@@ -252,6 +253,8 @@ def create_app(settings: Settings | None = None, *, engine=None):
     per_account, per_source = limits.delay_from_env()
     rt.login_throttle = limits.LoginThrottle(rt.engine, per_account=per_account,
                                              per_source=per_source)
+    ldap = directory.DirectorySettings.from_env()
+    rt.directory = directory.Directory(ldap) if ldap is not None else None
     api.register_blueprint(blp)
     app.register_error_handler(auth.LoginThrottled, _throttled)
     api.register_blueprint(reports.blp)
