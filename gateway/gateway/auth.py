@@ -99,6 +99,10 @@ def login(username: str, password: str, *, uow, throttle, source: str,
     keys = throttle.keys(username, source)
     _heard(throttle, keys)
     user = uow.users.get(username)
+    if directory is not None and user is None:
+        # directories match names in any case: one account row per person, lower-cased
+        username = username.lower()
+        user = uow.users.get(username)
     if directory is not None and (user is None or is_directory_account(user)):
         user = _directory_login(username, password, user, uow=uow, directory=directory)
     elif user is None or not user.active:

@@ -44,6 +44,9 @@ class DirectorySettings:
             role_groups = domain.parse_role_groups(env("SERVICEDESK_LDAP_ROLE_GROUPS", ""))
         except ValueError as exc:
             raise SettingsError(f"SERVICEDESK_LDAP_ROLE_GROUPS: {exc}") from None
+        if not role_groups:
+            raise SettingsError("SERVICEDESK_LDAP_ROLE_GROUPS is needed with SERVICEDESK_LDAP_URL"
+                                " (role=group DN;...): without it no one could sign in")
         return cls(url=url, bind_dn=env("SERVICEDESK_LDAP_BIND_DN"),
                    bind_password=env("SERVICEDESK_LDAP_BIND_PASSWORD"), user_base=user_base,
                    user_filter=env("SERVICEDESK_LDAP_USER_FILTER", "(uid={username})"),

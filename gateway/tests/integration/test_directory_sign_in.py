@@ -42,9 +42,11 @@ def test_a_directory_operator_signs_in_as_operator_and_gets_an_account_row(desk)
     assert me.status_code == 200 and me.json["role"] == "operator"
     tech = log_in(desk, "sari", "sari-directory-pw")
     assert (tech.json["user"]["role"], tech.json["user"]["group"]) == ("technician", "network")
+    assert log_in(desk, "BUDI", "budi-directory-pw").json["user"]["username"] == "budi"
     with GatewayUnitOfWork(desk.app.extensions["servicedesk"].sessions,
                            producer="gateway") as uow:
-        assert uow.users.get("budi").role == "operator"
+        assert [u.username for u in uow.users.all() if u.role == "operator"] == [
+            "budi", "operator1", "operator2"]
 
 
 def test_a_wrong_directory_password_is_the_same_401_as_a_local_one(desk):
