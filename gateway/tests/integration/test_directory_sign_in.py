@@ -106,3 +106,21 @@ def test_the_console_signs_a_directory_operator_in(desk):
                                                  "password": "budi-directory-pw",
                                                  "csrf_token": csrf})
     assert answer.status_code == 302
+
+
+def test_an_admin_deactivated_directory_account_stays_out(desk):
+    assert log_in(desk, "budi", "budi-directory-pw").status_code == 200
+    admin = desk.login("admin")
+    assert desk.http.patch("/api/v1/users/budi", headers=admin,
+                           json={"active": False}).status_code == 200
+    assert log_in(desk, "budi", "budi-directory-pw").status_code == 401
+
+
+def test_the_console_says_when_the_directory_is_down(desk, office):
+    office.stop()
+    csrf = desk.csrf("/staf/masuk")
+    answer = desk.http.post("/staf/masuk", data={"username": "budi",
+                                                 "password": "budi-directory-pw",
+                                                 "csrf_token": csrf})
+    assert answer.status_code == 503
+    assert "Direktori kantor sedang tidak menjawab" in answer.get_data(as_text=True)
