@@ -3,9 +3,10 @@ with the search account, bind as them with the password they typed, read the gro
 in. Which role the groups give is domain.role_from_groups."""
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 
-from ldap3 import NONE, SUBTREE, Connection, Server
+from ldap3 import NONE, SUBTREE, Connection, Server, Tls
 from ldap3.core.exceptions import LDAPBindError, LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
@@ -28,8 +29,9 @@ class DirectorySettings:
     user_filter: str
     group_base: str
     group_filter: str
-    role_groups: tuple[tuple[str, str], ...]
+    role_groups: tuple[tuple[str, str | None, str], ...]
     timeout: float
+    ca_file: str | None = None
 
     @classmethod
     def from_env(cls) -> DirectorySettings | None:
@@ -54,7 +56,8 @@ class DirectorySettings:
                    group_filter=env("SERVICEDESK_LDAP_GROUP_FILTER",
                                     "(|(member={dn})(uniqueMember={dn})(memberUid={username}))"),
                    role_groups=role_groups,
-                   timeout=env_float("SERVICEDESK_LDAP_TIMEOUT_SECONDS", 5.0))
+                   timeout=env_float("SERVICEDESK_LDAP_TIMEOUT_SECONDS", 5.0),
+                   ca_file=env("SERVICEDESK_LDAP_CA_FILE"))
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,10 @@ class Directory:
         self.settings = settings
         # ldap3 sets the socket timeouts with whole seconds only
         self.seconds = max(1, round(settings.timeout))
-        self.server = Server(settings.url, get_info=NONE, connect_timeout=self.seconds)
+        # ldaps:// always checks the directory's certificate (ldap3 would not by default):
+        # passwords go there
+        tls = Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=settings.ca_file)
+        self.server = Server(settings.url, get_info=NONE, connect_timeout=self.seconds, tls=tls)
 
     def _connect(self, user: str | None, password: str | None) -> Connection:
         return Connection(self.server, user=user, password=password,

@@ -124,3 +124,20 @@ def test_the_console_says_when_the_directory_is_down(desk, office):
                                                  "csrf_token": csrf})
     assert answer.status_code == 503
     assert "Direktori kantor sedang tidak menjawab" in answer.get_data(as_text=True)
+
+
+def test_over_ldaps_the_directory_certificate_must_be_trusted(gateway):
+    from servicedesk_common.slapd import Slapd
+
+    secure = Slapd(tls=True).start()
+    try:
+        budi = secure.add_user("budi", "budi-directory-pw")
+        secure.add_group("desk-operators", budi)
+        settings = {**secure.settings(f"operator=cn=desk-operators,{GROUPS}"),
+                    "SERVICEDESK_LDAP_URL": secure.tls_url}
+        untrusted = gateway(**settings)
+        assert log_in(untrusted, "budi", "budi-directory-pw").status_code == 503
+        trusted = gateway(SERVICEDESK_LDAP_CA_FILE=secure.ca_file, **settings)
+        assert log_in(trusted, "budi", "budi-directory-pw").json["user"]["role"] == "operator"
+    finally:
+        secure.remove()

@@ -65,7 +65,7 @@ class Slapd:
     """One directory (`dc=office,dc=example`): people under `ou=people`, groups of names
     under `ou=groups`; stop() and start() again keep its port and its entries."""
 
-    def __init__(self, admin_password: str = "directory-admin-secret"):
+    def __init__(self, admin_password: str = "directory-admin-secret", *, tls: bool = False):
         if not os.path.exists(SLAPD) or not shutil.which("ldapadd"):
             raise FileNotFoundError(HOW_TO_GET_SLAPD)
         self.admin_password = admin_password
@@ -73,14 +73,36 @@ class Slapd:
         self.url = f"ldap://127.0.0.1:{self.port}"
         self.root = Path(tempfile.mkdtemp(prefix="sd-slapd-"))
         (self.root / "db").mkdir()
-        (self.root / "slapd.conf").write_text(CONFIG.format(
-            root=self.root, suffix=SUFFIX, admin=ADMIN_DN, password=admin_password))
+        config = CONFIG.format(root=self.root, suffix=SUFFIX, admin=ADMIN_DN,
+                               password=admin_password)
+        self.tls_port = _free_port() if tls else None
+        if tls:
+            config += self._certificate()
+        (self.root / "slapd.conf").write_text(config)
         if os.geteuid() == 0:
             account = pwd.getpwnam("nobody")
-            for path in (self.root, self.root / "db", self.root / "slapd.conf"):
+            for path in (self.root, *self.root.iterdir()):
                 shutil.chown(path, account.pw_uid, account.pw_gid)
         self.process: subprocess.Popen | None = None
         self.loaded = False
+
+    @property
+    def ca_file(self) -> str:
+        """The self-signed certificate of the ldaps:// listener (tls=True): trust it to reach
+        `tls_url`."""
+        return str(self.root / "cert.pem")
+
+    @property
+    def tls_url(self) -> str:
+        return f"ldaps://127.0.0.1:{self.tls_port}"
+
+    def _certificate(self) -> str:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", str(self.root / "key.pem"), "-out", self.ca_file],
+                       check=True, capture_output=True)
+        return (f"TLSCertificateFile {self.ca_file}\n"
+                f"TLSCertificateKeyFile {self.root / 'key.pem'}\n")
 
     def settings(self, role_groups: str) -> dict[str, str]:
         """The SERVICEDESK_LDAP_* environment that points the gateway at this directory."""
@@ -92,8 +114,8 @@ class Slapd:
                 "SERVICEDESK_LDAP_ROLE_GROUPS": role_groups}
 
     def start(self) -> Slapd:
-        command = [SLAPD, "-d", "0", "-f", str(self.root / "slapd.conf"),
-                   "-h", f"{self.url}/"]
+        listeners = f"{self.url}/" + (f" {self.tls_url}/" if self.tls_port else "")
+        command = [SLAPD, "-d", "0", "-f", str(self.root / "slapd.conf"), "-h", listeners]
         if os.geteuid() == 0:
             command += ["-u", "nobody", "-g", "nogroup"]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
