@@ -58,9 +58,13 @@ def token_answer(user: User) -> dict:
 class Login(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, TokenOut)
+    @blp.alt_response(403, description="a directory account in none of the desk's groups")
+    @blp.alt_response(503, description="the office directory is not answering (local "
+                      "accounts still sign in)")
     def post(self, data):
         """Log in: a bearer token for the other routes (rate-limited per address; failures in
-        a row make the next attempt wait, longer each time)."""
+        a row make the next attempt wait, longer each time). With the office directory set,
+        a name without a local account signs in with its directory account."""
         if not runtime().limiter.allow("login", source()):
             raise RateLimited("Too many login attempts; wait a moment.")
         with unit_of_work() as uow:

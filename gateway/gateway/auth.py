@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from servicedesk_common.errors import ApiError, Forbidden, Invalid, Unauthorized
 from servicedesk_common.identity import Identity
@@ -145,9 +146,14 @@ def _directory_login(username: str, password: str, user: User | None, *, uow,
         user = User(username=username, password_hash=domain.DIRECTORY_ACCOUNT, role=role,
                     group=group, name=person.name, email=person.email, active=True,
                     failed_logins=0, created_at=datetime.now(UTC))
-        uow.users.add(user)
-    else:
-        user.role, user.group, user.name, user.email = role, group, person.name, person.email
+        try:
+            uow.users.add(user)
+        except IntegrityError:  # the same person's first sign-in in another process won
+            uow.rollback()
+            user = uow.users.get(username)
+            if not is_directory_account(user) or not user.active:
+                return None
+    user.role, user.group, user.name, user.email = role, group, person.name, person.email
     uow.commit()
     return user
 

@@ -141,3 +141,19 @@ def test_over_ldaps_the_directory_certificate_must_be_trusted(gateway):
         assert log_in(trusted, "budi", "budi-directory-pw").json["user"]["role"] == "operator"
     finally:
         secure.remove()
+
+
+def test_simultaneous_first_sign_ins_of_one_person_all_succeed_with_one_account(desk):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_):
+        client = desk.app.test_client()
+        return client.post("/api/v1/auth/login", json={"username": "budi",
+                                                       "password": "budi-directory-pw"})
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = [answer.status_code for answer in pool.map(one, range(6))]
+    assert statuses == [200] * 6
+    with GatewayUnitOfWork(desk.app.extensions["servicedesk"].sessions,
+                           producer="gateway") as uow:
+        assert [u.username for u in uow.users.all()].count("budi") == 1
