@@ -90,6 +90,8 @@ class Directory:
             with self._search_connection() as search:
                 entry = self._find(search, username)
                 if entry is None:
+                    # a bind all the same, so the answer's timing does not tell who exists
+                    self._password_is(f"cn=no-such-person,{self.settings.user_base}", password)
                     return None
                 if not self._password_is(entry.entry_dn, password):
                     return None
