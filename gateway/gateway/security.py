@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from servicedesk_common.errors import ApiError, Forbidden, NotFound, TooLarge, Unauthorized
 from servicedesk_common.routes import CATALOGUE, PREFIX, NotDeclared, WrongMethod
 from servicedesk_common.settings import env, env_int
-from servicedesk_common.web import current_identity, runtime
+from servicedesk_common.web import current_identity, is_json, runtime
 
 from . import auth, limits
 
@@ -197,8 +197,7 @@ def check_route(identity) -> None:
 
 def _check_size(guards: GuardSettings) -> None:
     """A JSON body has a smaller limit than an upload (MAX_CONTENT_LENGTH covers uploads)."""
-    if request.mimetype == "application/json" and (request.content_length or 0) > \
-            guards.max_json_bytes:
+    if is_json(request.mimetype) and (request.content_length or 0) > guards.max_json_bytes:
         raise TooLarge(f"The JSON body is larger than {guards.max_json_bytes} bytes.")
 
 

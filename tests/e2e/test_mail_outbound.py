@@ -4,7 +4,6 @@ address carries nothing the sender typed; staff are told by a digest, a burst of
 a few mails rather than one each, and each person chooses the kinds they get by e-mail."""
 from __future__ import annotations
 
-import email
 import re
 import time
 
@@ -15,30 +14,9 @@ from aiosmtpd.controller import Controller
 from servicedesk_common.bus import wait_until
 from servicedesk_common.testing import free_port
 from tests.conftest import start_stack, stop_stack
+from tests.mailboxes import LINK, Inbox, text, unfold
 
 DIGEST_SECONDS = 3
-LINK = re.compile(r"/lacak\?number=(?P<number>[A-Z]{3}-\d{4}-\d{6})&token=(?P<token>\S+)")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content)
-        self.messages.extend((to.lower(), message) for to in envelope.rcpt_tos)
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list:
-        return [message for to, message in self.messages if to == address.lower()]
-
-
-def text(message) -> str:
-    return message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
-
-
-def unfold(header: str | None) -> str:
-    return " ".join((header or "").split())
 
 
 @pytest.fixture(scope="module")

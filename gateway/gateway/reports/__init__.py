@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from servicedesk_common.identity import ADMIN, SUPERVISOR, Identity
+from servicedesk_common.schemas import Text
 from servicedesk_common.web import current_identity, request_id, require, runtime
 
 from . import export, indicators, period
@@ -20,12 +21,12 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="
 
 
 class KpiArgs(Schema):
-    start = fields.String(data_key="from", metadata={
+    start = Text(data_key="from", metadata={
         "description": "a date (a whole office day, WIB) or a moment with an offset; "
                        "default: the first day of this month"})
-    end = fields.String(data_key="to", metadata={
+    end = Text(data_key="to", metadata={
         "description": "a date (included) or a moment (excluded); default: today"})
-    format = fields.String(validate=validate.OneOf(("json", "csv")))
+    format = Text(validate=validate.OneOf(("json", "csv")))
 
 
 def build(span: period.Period, identity: Identity | None) -> dict:

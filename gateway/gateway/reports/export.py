@@ -9,6 +9,8 @@ COLUMNS = ("from", "to", "area", "indicator", "label", "split", "split_value", "
            "value", "numerator", "denominator", "unit", "source", "note")
 SPLITS = ("priority", "category", "type", "question")
 PRIORITY_NAMES = {"1": "Tinggi", "2": "Menengah", "3": "Rendah", "none": "Belum ditentukan"}
+# A spreadsheet runs a cell starting with these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rows(report: dict):
@@ -30,11 +32,18 @@ def _numbers(part: dict) -> dict:
             for name in ("value", "numerator", "denominator")}
 
 
+def _cell(value):
+    """Text a spreadsheet would take for a formula, quoted as text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(report: dict) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows(report))
+    writer.writerows({name: _cell(value) for name, value in row.items()} for row in rows(report))
     return buffer.getvalue()
 
 

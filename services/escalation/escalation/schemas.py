@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from servicedesk_common.schemas import Page
+from servicedesk_common.schemas import Integer, Page, Text, page_field, per_page_field
 
 from .domain import NOTIFY_KINDS, STATES
 
@@ -22,7 +22,7 @@ def not_blank(value: str) -> None:
 
 
 def text(max_length: int, **kw) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kw)
+    return Text(validate=[validate.Length(min=1, max=max_length), not_blank], **kw)
 
 
 class Moment(fields.Field):
@@ -40,21 +40,21 @@ class Moment(fields.Field):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = page_field()
+    per_page = per_page_field()
 
 
 class AssignIn(Schema):
     """The escalation form (FRM-006)."""
-    group = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
-    assignee = fields.String(allow_none=True, validate=USERNAME)
+    group = Text(allow_none=True, validate=validate.Length(min=1, max=40))
+    assignee = Text(allow_none=True, validate=USERNAME)
     diagnosis = text(5000, required=True)
     reason = text(2000, required=True)
 
 
 class ResolveIn(Schema):
     solution = text(20000, required=True)
-    kb_article = fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
+    kb_article = Text(allow_none=True, validate=validate.Length(min=1, max=120))
 
     @pre_load
     def article_id_as_text(self, data, **kwargs):
@@ -65,10 +65,10 @@ class ResolveIn(Schema):
 
 
 class ReassignIn(Schema):
-    group = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
-    assignee = fields.String(allow_none=True, validate=USERNAME)
+    group = Text(allow_none=True, validate=validate.Length(min=1, max=40))
+    assignee = Text(allow_none=True, validate=USERNAME)
     reason = text(2000, required=True)
-    diagnosis = fields.String(allow_none=True, validate=[validate.Length(max=5000)])
+    diagnosis = Text(allow_none=True, validate=[validate.Length(max=5000)])
 
 
 class ReturnIn(Schema):
@@ -76,29 +76,29 @@ class ReturnIn(Schema):
 
 
 class EscalationOut(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    title = fields.String(allow_none=True)
-    category = fields.String(allow_none=True)
-    priority = fields.Integer(allow_none=True)
-    group = fields.String()
-    assignee = fields.String()
-    diagnosis = fields.String()
-    reason = fields.String()
-    assigned_by = fields.String()
+    id = Integer()
+    number = Text()
+    title = Text(allow_none=True)
+    category = Text(allow_none=True)
+    priority = Integer(allow_none=True)
+    group = Text()
+    assignee = Text()
+    diagnosis = Text()
+    reason = Text()
+    assigned_by = Text()
     assigned_at = fields.DateTime()
-    state = fields.String()
-    outcome = fields.String(allow_none=True)
+    state = Text()
+    outcome = Text(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
-    ended_by = fields.String(allow_none=True)
-    end_reason = fields.String(allow_none=True)
-    solution = fields.String(allow_none=True)
-    kb_article = fields.String(allow_none=True)
-    previous_id = fields.Integer(allow_none=True)
-    ticket_status = fields.String(allow_none=True)
+    ended_by = Text(allow_none=True)
+    end_reason = Text(allow_none=True)
+    solution = Text(allow_none=True)
+    kb_article = Text(allow_none=True)
+    previous_id = Integer(allow_none=True)
+    ticket_status = Text(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
     response_due_at = fields.DateTime(allow_none=True)
-    sla_state = fields.String(allow_none=True)
+    sla_state = Text(allow_none=True)
 
 
 class EscalationPage(Page):
@@ -106,20 +106,20 @@ class EscalationPage(Page):
 
 
 class ResolutionOut(Schema):
-    number = fields.String()
-    level = fields.Integer()
-    solution = fields.String()
-    kb_article = fields.String(allow_none=True)
-    resolved_by = fields.String()
+    number = Text()
+    level = Integer()
+    solution = Text()
+    kb_article = Text(allow_none=True)
+    resolved_by = Text()
     resolved_at = fields.DateTime()
     escalation = fields.Nested(EscalationOut, allow_none=True)
 
 
 class QueueArgs(PageArgs):
-    assignee = fields.String(validate=validate.Length(min=1, max=120))
-    group = fields.String(validate=validate.Length(min=1, max=40))
-    state = fields.String(validate=validate.OneOf(STATES))
-    number = fields.String(validate=validate.Length(min=1, max=20))
+    assignee = Text(validate=validate.Length(min=1, max=120))
+    group = Text(validate=validate.Length(min=1, max=40))
+    state = Text(validate=validate.OneOf(STATES))
+    number = Text(validate=validate.Length(min=1, max=20))
 
 
 class KpiArgs(Schema):
@@ -128,14 +128,14 @@ class KpiArgs(Schema):
 
 
 class KpiCount(Schema):
-    count = fields.Integer()
+    count = Integer()
     share = fields.Float(allow_none=True)
 
 
 class KpiCounts(Schema):
-    total = fields.Integer()
-    open = fields.Integer()
-    resolved = fields.Integer()
+    total = Integer()
+    open = Integer()
+    resolved = Integer()
     completed_first_group = fields.Nested(KpiCount)
     reassigned = fields.Nested(KpiCount)
     moved_group = fields.Nested(KpiCount)
@@ -147,21 +147,21 @@ class KpiCounts(Schema):
 class KpiOut(KpiCounts):
     start = fields.DateTime(allow_none=True, data_key="from")
     end = fields.DateTime(allow_none=True, data_key="to")
-    by_category = fields.Dict(keys=fields.String(), values=fields.Nested(KpiCounts))
-    by_priority = fields.Dict(keys=fields.String(), values=fields.Nested(KpiCounts))
+    by_category = fields.Dict(keys=Text(), values=fields.Nested(KpiCounts))
+    by_priority = fields.Dict(keys=Text(), values=fields.Nested(KpiCounts))
 
 
 class MemberOut(Schema):
-    username = fields.String()
-    open_escalations = fields.Integer()
+    username = Text()
+    open_escalations = Integer()
 
 
 class GroupOut(Schema):
-    code = fields.String()
-    name = fields.String()
-    description = fields.String(allow_none=True)
+    code = Text()
+    name = Text()
+    description = Text(allow_none=True)
     active = fields.Boolean()
-    categories = fields.List(fields.String())
+    categories = fields.List(Text())
     members = fields.List(fields.Nested(MemberOut))
 
 
@@ -169,25 +169,25 @@ class GroupPage(Page):
     items = fields.List(fields.Nested(GroupOut))
 
 
-CATEGORY = fields.String(validate=[validate.Length(min=1, max=60), not_blank])
+CATEGORY = Text(validate=[validate.Length(min=1, max=60), not_blank])
 
 
 class GroupIn(Schema):
-    code = fields.String(required=True, validate=GROUP_CODE)
+    code = Text(required=True, validate=GROUP_CODE)
     name = text(120, required=True)
-    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    members = fields.List(fields.String(validate=USERNAME), load_default=list)
+    description = Text(allow_none=True, validate=validate.Length(max=2000))
+    members = fields.List(Text(validate=USERNAME), load_default=list)
     categories = fields.List(CATEGORY, load_default=list)
 
 
 class GroupPatch(Schema):
     name = text(120)
-    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    description = Text(allow_none=True, validate=validate.Length(max=2000))
     active = fields.Boolean()
 
 
 class MemberIn(Schema):
-    username = fields.String(required=True, validate=USERNAME)
+    username = Text(required=True, validate=USERNAME)
 
 
 class CategoriesIn(Schema):
@@ -199,12 +199,12 @@ class NotificationArgs(PageArgs):
 
 
 class NotificationOut(Schema):
-    id = fields.Integer()
-    recipient = fields.String()
-    kind = fields.String()
-    number = fields.String(allow_none=True)
-    escalation_id = fields.Integer(allow_none=True)
-    message = fields.String()
+    id = Integer()
+    recipient = Text()
+    kind = Text()
+    number = Text(allow_none=True)
+    escalation_id = Integer(allow_none=True)
+    message = Text()
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     read = fields.Function(lambda n: n.read_at is not None)
@@ -212,11 +212,11 @@ class NotificationOut(Schema):
 
 class NotificationPage(Page):
     items = fields.List(fields.Nested(NotificationOut))
-    unread = fields.Integer()
+    unread = Integer()
 
 
 class PreferencesIn(Schema):
-    email = fields.Dict(keys=fields.String(validate=validate.OneOf(tuple(NOTIFY_KINDS))),
+    email = fields.Dict(keys=Text(validate=validate.OneOf(tuple(NOTIFY_KINDS))),
                         values=fields.Boolean(truthy={True}, falsy={False}), required=True)
 
 
@@ -226,4 +226,4 @@ class PreferencesOut(Schema):
 
 
 class MarkedOut(Schema):
-    marked = fields.Integer()
+    marked = Integer()

@@ -11,6 +11,8 @@ from .filetypes import DEFAULT_ALLOWED, KINDS
 @dataclass(frozen=True)
 class IntakeConfig:
     attachment_max_bytes: int = 10 * 1024 * 1024
+    # A DOCX/XLSX is a zip: a small upload may unpack to gigabytes in a viewer (a zip bomb).
+    attachment_max_unpacked_bytes: int = 100 * 1024 * 1024
     attachment_types: tuple[str, ...] = DEFAULT_ALLOWED
     catalog_cache_seconds: float = 30.0
     catalog_timeout_seconds: float = 2.0
@@ -27,6 +29,8 @@ class IntakeConfig:
                                 f"choose from {', '.join(KINDS)}")
         config = cls(
             attachment_max_bytes=env_int("SERVICEDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+            attachment_max_unpacked_bytes=env_int("SERVICEDESK_ATTACHMENT_MAX_UNPACKED_BYTES",
+                                                  100 * 1024 * 1024),
             attachment_types=types,
             catalog_cache_seconds=env_float("SERVICEDESK_CATALOG_CACHE_SECONDS", 30.0),
             catalog_timeout_seconds=env_float("SERVICEDESK_CATALOG_TIMEOUT_SECONDS", 2.0),

@@ -62,6 +62,14 @@ def _is_text(content: bytes) -> bool:
     return bool(content) and not _TEXT_CONTROL.search(content[:65536])
 
 
+def unpacked_size(content: bytes) -> int:
+    """What a zip (DOCX, XLSX) says its members come to when unpacked."""
+    try:
+        return sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return 0
+
+
 def content_type(kind: str) -> str:
     return KINDS[kind][0]
 
@@ -69,6 +77,16 @@ def content_type(kind: str) -> str:
 def extension(filename: str) -> str:
     dot = filename.rfind(".")
     return filename[dot:].lower() if dot > 0 else ""
+
+
+def named_for(name: str, kind: str) -> str:
+    """The name ending as its content is (`Surat-Dinas.pdf.exe` holding a PDF is kept as
+    `Surat-Dinas.pdf`): a wrong ending is dropped, the kind's own added when none is left."""
+    endings = KINDS[kind][1]
+    if extension(name) in endings:
+        return name
+    stem = name[:name.rfind(".")] if extension(name) else name
+    return stem if extension(stem) in endings else stem + endings[0]
 
 
 def safe_filename(name: str | None, *, fallback: str = "lampiran") -> str:

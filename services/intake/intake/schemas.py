@@ -4,7 +4,7 @@ from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from servicedesk_common.schemas import Page
+from servicedesk_common.schemas import Integer, Page, Text, page_field, per_page_field
 
 from .domain import HOLD_REASONS, STAFF_CHANNELS, Status, TicketType
 
@@ -14,7 +14,7 @@ TYPES = [t.value for t in TicketType]
 MAX_TEXT = 20000
 
 
-class Text(fields.String):
+class Filled(Text):
     """A string trimmed of surrounding white space that must then be 1..max long."""
 
     def __init__(self, *, min_length: int = 1, max_length: int = MAX_TEXT, **kwargs):
@@ -29,42 +29,42 @@ class Text(fields.String):
 
 
 def _priority():
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=3), allow_none=True)
+    return Integer(strict=True, validate=validate.Range(min=1, max=3), allow_none=True)
 
 
 class TicketCreate(Schema):
-    title = Text(required=True, min_length=3, max_length=200)
-    body = Text(required=True)
-    type = fields.String(load_default=TicketType.INCIDENT.value, validate=validate.OneOf(TYPES))
-    category = Text(max_length=60, metadata={
+    title = Filled(required=True, min_length=3, max_length=200)
+    body = Filled(required=True)
+    type = Text(load_default=TicketType.INCIDENT.value, validate=validate.OneOf(TYPES))
+    category = Filled(max_length=60, metadata={
         "description": "required, except for types that offer one category only"})
-    service = Text(allow_none=True, max_length=120, metadata={"description": "name or code"})
+    service = Filled(allow_none=True, max_length=120, metadata={"description": "name or code"})
     guest_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    client = fields.String(allow_none=True, validate=validate.Regexp(
+    client = Text(allow_none=True, validate=validate.Regexp(
         r"^[A-Za-z0-9._@-]{1,120}$", error="A username: letters, digits and . _ @ - only."))
-    contact_name = Text(allow_none=True, max_length=120)
-    contact_phone = fields.String(allow_none=True, validate=validate.Regexp(
+    contact_name = Filled(allow_none=True, max_length=120)
+    contact_phone = Text(allow_none=True, validate=validate.Regexp(
         r"^[0-9+()\- ]{4,40}$", error="Use digits, spaces and + ( ) - only."))
-    agency = Text(allow_none=True, max_length=160)
-    channel = fields.String(allow_none=True, validate=validate.OneOf(STAFF_CHANNELS))
-    urgency = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
-    impact = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
+    agency = Filled(allow_none=True, max_length=160)
+    channel = Text(allow_none=True, validate=validate.OneOf(STAFF_CHANNELS))
+    urgency = Text(allow_none=True, validate=validate.OneOf(LEVELS))
+    impact = Text(allow_none=True, validate=validate.OneOf(LEVELS))
     priority = _priority()
-    priority_reason = Text(allow_none=True, max_length=500)
-    internal_note = Text(allow_none=True, metadata={"description": "staff only (Catatan Tiket)"})
+    priority_reason = Filled(allow_none=True, max_length=500)
+    internal_note = Filled(allow_none=True, metadata={"description": "staff only (Catatan Tiket)"})
 
 
 class TicketPatch(Schema):
-    title = Text(min_length=3, max_length=200)
-    body = Text()
-    type = fields.String(validate=validate.OneOf(TYPES))
-    category = Text(max_length=60)
-    service = Text(allow_none=True, max_length=120)
-    urgency = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
-    impact = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
+    title = Filled(min_length=3, max_length=200)
+    body = Filled()
+    type = Text(validate=validate.OneOf(TYPES))
+    category = Filled(max_length=60)
+    service = Filled(allow_none=True, max_length=120)
+    urgency = Text(allow_none=True, validate=validate.OneOf(LEVELS))
+    impact = Text(allow_none=True, validate=validate.OneOf(LEVELS))
     priority = _priority()
-    priority_reason = Text(allow_none=True, max_length=500)
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    priority_reason = Filled(allow_none=True, max_length=500)
+    status = Text(validate=validate.OneOf(STATUSES))
 
     @validates_schema
     def _not_empty(self, data, **_kw):
@@ -73,110 +73,110 @@ class TicketPatch(Schema):
 
 
 class ReplyIn(Schema):
-    body = Text(required=True)
+    body = Filled(required=True)
     internal = fields.Boolean(load_default=False)
 
 
 class TrackReplyIn(Schema):
-    body = Text(required=True)
+    body = Filled(required=True)
 
 
 class CloseIn(Schema):
-    resolution = Text(allow_none=True)
+    resolution = Filled(allow_none=True)
 
 
 class ReopenIn(Schema):
-    reason = Text(required=True, max_length=2000)
+    reason = Filled(required=True, max_length=2000)
 
 
 class HoldIn(Schema):
-    reason = fields.String(required=True, validate=validate.OneOf(HOLD_REASONS))
-    note = Text(allow_none=True, max_length=2000)
+    reason = Text(required=True, validate=validate.OneOf(HOLD_REASONS))
+    note = Filled(allow_none=True, max_length=2000)
 
 
 class TokenArgs(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    token = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class OptionalTokenArgs(Schema):
-    token = fields.String(validate=validate.Length(min=1, max=200), metadata={
+    token = Text(validate=validate.Length(min=1, max=200), metadata={
         "description": "the tracking token, for a guest"})
 
 
 class ReplyOut(Schema):
-    id = fields.Integer(allow_none=True)
-    ticket = fields.String(metadata={
+    id = Integer(allow_none=True)
+    ticket = Text(metadata={
         "description": "the ticket the reply is on: a new one, linked related, when the "
                        "client answered a ticket closed more than 7 days ago"})
-    author = fields.String(allow_none=True)
-    author_role = fields.String()
-    author_kind = fields.String()
-    body = fields.String()
+    author = Text(allow_none=True)
+    author_role = Text()
+    author_kind = Text()
+    body = Text()
     internal = fields.Boolean()
-    kind = fields.String()
+    kind = Text()
     created_at = fields.DateTime()
 
 
 class PublicAttachmentOut(Schema):
-    id = fields.Integer()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
+    id = Integer()
+    filename = Text()
+    content_type = Text()
+    size = Integer()
     created_at = fields.DateTime()
 
 
 class AttachmentOut(PublicAttachmentOut):
-    uploaded_by = fields.String(allow_none=True)
+    uploaded_by = Text(allow_none=True)
 
 
 class SlaOut(Schema):
-    policy = fields.String(allow_none=True)
-    calendar = fields.String(allow_none=True)
-    response_due_at = fields.String(allow_none=True)
-    resolution_due_at = fields.String(allow_none=True)
-    responded_at = fields.String(allow_none=True)
+    policy = Text(allow_none=True)
+    calendar = Text(allow_none=True)
+    response_due_at = Text(allow_none=True)
+    resolution_due_at = Text(allow_none=True)
+    responded_at = Text(allow_none=True)
     response_met = fields.Boolean(allow_none=True)
     resolution_met = fields.Boolean(allow_none=True)
-    state = fields.String(allow_none=True)
+    state = Text(allow_none=True)
 
 
 class SurveyOut(Schema):
-    status = fields.String(allow_none=True)
+    status = Text(allow_none=True)
     score = fields.Float(allow_none=True)
-    url = fields.String(allow_none=True)
+    url = Text(allow_none=True)
 
 
 class HoldOut(Schema):
-    reason = fields.String()
-    note = fields.String(allow_none=True)
+    reason = Text()
+    note = Text(allow_none=True)
     since = fields.DateTime()
 
 
 class TicketOut(Schema):
-    number = fields.String()
-    title = fields.String()
-    body = fields.String()
-    type = fields.String()
-    category = fields.String(allow_none=True)
-    service = fields.String(allow_none=True)
-    channel = fields.String()
-    status = fields.String()
-    urgency = fields.String(allow_none=True)
-    impact = fields.String(allow_none=True)
-    priority = fields.Integer(allow_none=True)
-    priority_reason = fields.String(allow_none=True)
-    client = fields.String(allow_none=True)
-    guest_email = fields.String(allow_none=True)
-    contact_name = fields.String(allow_none=True)
-    contact_phone = fields.String(allow_none=True)
-    agency = fields.String(allow_none=True)
-    recorded_by = fields.String(allow_none=True)
-    group = fields.String(allow_none=True)
-    assignee = fields.String(allow_none=True)
-    on_hold = fields.String(allow_none=True)
+    number = Text()
+    title = Text()
+    body = Text()
+    type = Text()
+    category = Text(allow_none=True)
+    service = Text(allow_none=True)
+    channel = Text()
+    status = Text()
+    urgency = Text(allow_none=True)
+    impact = Text(allow_none=True)
+    priority = Integer(allow_none=True)
+    priority_reason = Text(allow_none=True)
+    client = Text(allow_none=True)
+    guest_email = Text(allow_none=True)
+    contact_name = Text(allow_none=True)
+    contact_phone = Text(allow_none=True)
+    agency = Text(allow_none=True)
+    recorded_by = Text(allow_none=True)
+    group = Text(allow_none=True)
+    assignee = Text(allow_none=True)
+    on_hold = Text(allow_none=True)
     hold = fields.Nested(HoldOut, allow_none=True)
-    resolution = fields.String(allow_none=True)
-    solution = fields.String(allow_none=True)
+    resolution = Text(allow_none=True)
+    solution = Text(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
@@ -193,35 +193,35 @@ class TicketOut(Schema):
 
 
 class TicketCreated(TicketOut):
-    tracking_token = fields.String()
-    tracking_url = fields.String()
+    tracking_token = Text()
+    tracking_url = Text()
 
 
 class PublicReplyOut(Schema):
-    id = fields.Integer(allow_none=True)
-    ticket = fields.String()
-    author_kind = fields.String()
-    body = fields.String()
-    kind = fields.String()
+    id = Integer(allow_none=True)
+    ticket = Text()
+    author_kind = Text()
+    body = Text()
+    kind = Text()
     created_at = fields.DateTime()
 
 
 class PublicSlaOut(Schema):
-    response_due_at = fields.String(allow_none=True)
-    resolution_due_at = fields.String(allow_none=True)
-    state = fields.String(allow_none=True)
+    response_due_at = Text(allow_none=True)
+    resolution_due_at = Text(allow_none=True)
+    state = Text(allow_none=True)
 
 
 class PublicTicketOut(Schema):
-    number = fields.String()
-    title = fields.String()
-    type = fields.String()
-    category = fields.String(allow_none=True)
-    service = fields.String(allow_none=True)
-    status = fields.String()
-    priority = fields.Integer(allow_none=True)
-    on_hold = fields.String(allow_none=True)
-    resolution = fields.String(allow_none=True)
+    number = Text()
+    title = Text()
+    type = Text()
+    category = Text(allow_none=True)
+    service = Text(allow_none=True)
+    status = Text()
+    priority = Integer(allow_none=True)
+    on_hold = Text(allow_none=True)
+    resolution = Text(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
@@ -233,11 +233,11 @@ class PublicTicketOut(Schema):
 
 class HistoryOut(Schema):
     at = fields.DateTime()
-    by = fields.String(allow_none=True)
-    source = fields.String()
-    what = fields.String()
-    from_value = fields.String(allow_none=True, data_key="from")
-    to_value = fields.String(allow_none=True, data_key="to")
+    by = Text(allow_none=True)
+    source = Text()
+    what = Text()
+    from_value = Text(allow_none=True, data_key="from")
+    to_value = Text(allow_none=True, data_key="to")
 
 
 SORTS = ("number", "created_at", "updated_at", "priority", "status", "title", "type",
@@ -245,7 +245,7 @@ SORTS = ("number", "created_at", "updated_at", "priority", "status", "title", "t
          "sla_state")
 
 
-class Statuses(fields.String):
+class Statuses(Text):
     """One status, or several joined by commas (`submitted,new,in_progress`)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -257,25 +257,25 @@ class Statuses(fields.String):
 
 
 class TicketListArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = page_field()
+    per_page = per_page_field()
     status = Statuses(metadata={"description": "a status, or several separated by commas"})
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(
+    sort = Text(load_default="-created_at", validate=validate.OneOf(
         [*SORTS, *(f"-{name}" for name in SORTS)]), metadata={
         "description": "a field to order by, `-` in front for descending (`sla_due`: the "
         "resolution due time); ties in the order the tickets came"})
-    priority = fields.Integer(validate=validate.Range(min=1, max=3))
-    type = fields.String(validate=validate.OneOf(TYPES))
-    category = fields.String(validate=validate.Length(max=60))
-    service = fields.String(validate=validate.Length(max=120))
-    assignee = fields.String(validate=validate.Length(max=120),
+    priority = Integer(validate=validate.Range(min=1, max=3))
+    type = Text(validate=validate.OneOf(TYPES))
+    category = Text(validate=validate.Length(max=60))
+    service = Text(validate=validate.Length(max=120))
+    assignee = Text(validate=validate.Length(max=120),
                              metadata={"description": "a username or 'me'"})
-    group = fields.String(validate=validate.Length(max=40))
-    channel = fields.String(validate=validate.OneOf(STAFF_CHANNELS))
-    q = fields.String(validate=validate.Length(max=200))
+    group = Text(validate=validate.Length(max=40))
+    channel = Text(validate=validate.OneOf(STAFF_CHANNELS))
+    q = Text(validate=validate.Length(max=200))
     created_from = fields.AwareDateTime(default_timezone=UTC)
     created_to = fields.AwareDateTime(default_timezone=UTC)
-    sla_state = fields.String(validate=validate.OneOf(
+    sla_state = Text(validate=validate.OneOf(
         ["ok", "at_risk", "breached", "met", "paused"]))
 
     @validates_schema

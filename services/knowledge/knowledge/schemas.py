@@ -1,7 +1,7 @@
 """Knowledge's API in and out (marshmallow): validation and the OpenAPI document come from here."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from servicedesk_common.schemas import Page
+from servicedesk_common.schemas import Integer, Page, Text, page_field, per_page_field
 
 from .domain import STATUSES, USE_SOURCES
 
@@ -9,30 +9,30 @@ MAX_TEXT = 20000
 
 
 def _text(**kw):
-    return fields.String(validate=validate.Length(min=1, max=MAX_TEXT), **kw)
+    return Text(validate=validate.Length(min=1, max=MAX_TEXT), **kw)
 
 
 class ArticleIn(Schema):
     """FRM-003 "Tambah Artikel"."""
-    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    service = fields.String(allow_none=True, validate=validate.Length(max=120))
+    title = Text(required=True, validate=validate.Length(min=3, max=200))
+    category = Text(required=True, validate=validate.Length(min=1, max=60))
+    service = Text(allow_none=True, validate=validate.Length(max=120))
     symptoms = _text(required=True)
     solution = _text(required=True)
-    keywords = fields.List(fields.String(validate=validate.Length(min=1, max=60)),
+    keywords = fields.List(Text(validate=validate.Length(min=1, max=60)),
                            load_default=list, validate=validate.Length(max=20))
-    status = fields.String(load_default="draft", validate=validate.OneOf(STATUSES))
+    status = Text(load_default="draft", validate=validate.OneOf(STATUSES))
 
 
 class ArticlePatch(Schema):
-    title = fields.String(validate=validate.Length(min=3, max=200))
-    category = fields.String(validate=validate.Length(min=1, max=60))
-    service = fields.String(allow_none=True, validate=validate.Length(max=120))
+    title = Text(validate=validate.Length(min=3, max=200))
+    category = Text(validate=validate.Length(min=1, max=60))
+    service = Text(allow_none=True, validate=validate.Length(max=120))
     symptoms = _text()
     solution = _text()
-    keywords = fields.List(fields.String(validate=validate.Length(min=1, max=60)),
+    keywords = fields.List(Text(validate=validate.Length(min=1, max=60)),
                            validate=validate.Length(max=20))
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = Text(validate=validate.OneOf(STATUSES))
 
     @validates_schema
     def _something(self, data, **_kw):
@@ -41,30 +41,30 @@ class ArticlePatch(Schema):
 
 
 class Helpful(Schema):
-    yes = fields.Integer()
-    no = fields.Integer()
+    yes = Integer()
+    no = Integer()
 
 
 class ArticleOut(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
-    category = fields.String()
-    service = fields.String(allow_none=True)
-    symptoms = fields.String()
-    solution = fields.String()
-    keywords = fields.List(fields.String())
-    status = fields.String()
-    version = fields.Integer()
-    url = fields.String(metadata={"description": "the help-center page (published articles)"})
+    id = Integer()
+    slug = Text()
+    title = Text()
+    category = Text()
+    service = Text(allow_none=True)
+    symptoms = Text()
+    solution = Text()
+    keywords = fields.List(Text())
+    status = Text()
+    version = Integer()
+    url = Text(metadata={"description": "the help-center page (published articles)"})
     helpful = fields.Nested(Helpful)
     published_at = fields.DateTime(allow_none=True)
     updated_at = fields.DateTime()
     # staff only
-    source_ticket = fields.String(allow_none=True)
-    created_by = fields.String()
+    source_ticket = Text(allow_none=True)
+    created_by = Text()
     created_at = fields.DateTime()
-    updated_by = fields.String()
+    updated_by = Text()
     score = fields.Float(metadata={"description": "relevance, with ?q= only"})
 
 
@@ -73,30 +73,30 @@ class ArticlePage(Page):
 
 
 class ArticleListArgs(Schema):
-    q = fields.String(validate=validate.Length(max=2000))
-    category = fields.String(validate=validate.Length(max=60))
-    service = fields.String(validate=validate.Length(max=120))
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    q = Text(validate=validate.Length(max=2000))
+    category = Text(validate=validate.Length(max=60))
+    service = Text(validate=validate.Length(max=120))
+    status = Text(validate=validate.OneOf(STATUSES))
+    page = page_field()
+    per_page = per_page_field()
 
 
 class VersionOut(Schema):
-    version = fields.Integer()
-    change = fields.String()
-    status = fields.String()
-    title = fields.String()
-    category = fields.String()
-    service = fields.String(allow_none=True)
-    symptoms = fields.String()
-    solution = fields.String()
-    keywords = fields.List(fields.String())
-    by = fields.String()
+    version = Integer()
+    change = Text()
+    status = Text()
+    title = Text()
+    category = Text()
+    service = Text(allow_none=True)
+    symptoms = Text()
+    solution = Text()
+    keywords = fields.List(Text())
+    by = Text()
     at = fields.DateTime()
 
 
 class VersionList(Schema):
-    article_id = fields.Integer()
+    article_id = Integer()
     items = fields.List(fields.Nested(VersionOut))
 
 
@@ -105,18 +105,18 @@ class FeedbackIn(Schema):
 
 
 class FeedbackOut(Schema):
-    article_id = fields.Integer()
+    article_id = Integer()
     helpful = fields.Nested(Helpful)
 
 
 class SynonymsIn(Schema):
-    groups = fields.List(fields.List(fields.String(validate=validate.Length(max=80))),
+    groups = fields.List(fields.List(Text(validate=validate.Length(max=80))),
                          required=True, validate=validate.Length(max=1000))
 
 
 class SynonymsOut(Schema):
-    groups = fields.List(fields.List(fields.String()))
-    updated_by = fields.String(allow_none=True)
+    groups = fields.List(fields.List(Text()))
+    updated_by = Text(allow_none=True)
     updated_at = fields.DateTime(allow_none=True)
 
 
@@ -124,14 +124,14 @@ NUMBER = validate.Regexp(r"^[A-Za-z]{3}-\d{4}-\d{1,9}$", error="Not a ticket num
 
 
 class FromTicketIn(Schema):
-    ticket = fields.String(required=True, validate=NUMBER)
+    ticket = Text(required=True, validate=NUMBER)
 
 
 class UsedIn(Schema):
-    ticket = fields.String(required=True, validate=NUMBER)
-    article_id = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
-    similar_ticket = fields.String(allow_none=True, validate=NUMBER)
-    source = fields.String(load_default="suggestion", validate=validate.OneOf(USE_SOURCES))
+    ticket = Text(required=True, validate=NUMBER)
+    article_id = Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
+    similar_ticket = Text(allow_none=True, validate=NUMBER)
+    source = Text(load_default="suggestion", validate=validate.OneOf(USE_SOURCES))
 
     @validates_schema
     def _one_of(self, data, **_kw):
@@ -143,26 +143,26 @@ class UsedIn(Schema):
 
 class UsedArticleIn(Schema):
     """POST /kb/articles/{id}/used and /tickets/{n}/suggestions/used: the path names the rest."""
-    ticket = fields.String(validate=NUMBER)
-    article_id = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
-    similar_ticket = fields.String(allow_none=True, validate=NUMBER)
-    source = fields.String(load_default="suggestion", validate=validate.OneOf(USE_SOURCES))
+    ticket = Text(validate=NUMBER)
+    article_id = Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
+    similar_ticket = Text(allow_none=True, validate=NUMBER)
+    source = Text(load_default="suggestion", validate=validate.OneOf(USE_SOURCES))
 
 
 class UsageOut(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    article_id = fields.Integer(allow_none=True)
-    similar_ticket = fields.String(allow_none=True)
-    source = fields.String()
-    by = fields.String()
+    id = Integer()
+    number = Text()
+    article_id = Integer(allow_none=True)
+    similar_ticket = Text(allow_none=True)
+    source = Text()
+    by = Text()
     at = fields.DateTime()
 
 
 class SuggestArgs(Schema):
-    ticket = fields.String(validate=NUMBER)
-    text = fields.String(validate=validate.Length(min=1, max=MAX_TEXT))
-    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+    ticket = Text(validate=NUMBER)
+    text = Text(validate=validate.Length(min=1, max=MAX_TEXT))
+    limit = Integer(load_default=5, validate=validate.Range(min=1, max=20))
 
     @validates_schema
     def _one_of(self, data, **_kw):
@@ -172,31 +172,31 @@ class SuggestArgs(Schema):
 
 
 class SuggestedArticle(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
-    category = fields.String()
-    service = fields.String(allow_none=True)
-    status = fields.String()
-    symptoms = fields.String()
-    solution = fields.String()
+    id = Integer()
+    slug = Text()
+    title = Text()
+    category = Text()
+    service = Text(allow_none=True)
+    status = Text()
+    symptoms = Text()
+    solution = Text()
     score = fields.Float()
-    url = fields.String()
+    url = Text()
 
 
 class SimilarTicket(Schema):
-    number = fields.String()
-    title = fields.String(allow_none=True)
-    category = fields.String(allow_none=True)
-    service = fields.String(allow_none=True)
-    solution = fields.String(allow_none=True)
+    number = Text()
+    title = Text(allow_none=True)
+    category = Text(allow_none=True)
+    service = Text(allow_none=True)
+    solution = Text(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     score = fields.Float()
 
 
 class SuggestionsOut(Schema):
-    ticket = fields.String(allow_none=True)
-    text = fields.String()
+    ticket = Text(allow_none=True)
+    text = Text()
     articles = fields.List(fields.Nested(SuggestedArticle))
     tickets = fields.List(fields.Nested(SimilarTicket),
                           metadata={"description": "similar solved tickets"})
@@ -205,8 +205,8 @@ class SuggestionsOut(Schema):
 
 
 class KnownCount(Schema):
-    count = fields.Integer()
-    of = fields.Integer()
+    count = Integer()
+    of = Integer()
 
 
 class KpiOut(Schema):
@@ -215,4 +215,4 @@ class KpiOut(Schema):
     known_at_diagnosis = fields.Nested(KnownCount, metadata={
         "description": "tickets closed in the period with a suggestion marked used before "
                        "closing, of all tickets closed in the period"})
-    by_source = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_source = fields.Dict(keys=Text(), values=Integer())

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
-from servicedesk_common.schemas import Page
+from servicedesk_common.schemas import Integer, Page, Text, page_field, per_page_field
 
 from .domain.clock import SlaState
 from .domain.policies import CALENDARS, PRIORITIES
@@ -15,8 +15,8 @@ STATES = [state.value for state in SlaState]
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = page_field()
+    per_page = per_page_field()
 
 
 class PolicyIn(Schema):
@@ -24,17 +24,17 @@ class PolicyIn(Schema):
         "description": "Working minutes until the response is due; fractions allowed "
                        "(0.5 = 30 seconds)."})
     resolution_minutes = fields.Float(required=True)
-    calendar = fields.String(required=True, validate=validate.OneOf(CALENDARS))
+    calendar = Text(required=True, validate=validate.OneOf(CALENDARS))
 
 
 class PolicyOut(Schema):
-    name = fields.String()
-    priority = fields.Integer()
-    service = fields.String(allow_none=True, attribute="service_name")
-    service_code = fields.String(allow_none=True, attribute="service")
+    name = Text()
+    priority = Integer()
+    service = Text(allow_none=True, attribute="service_name")
+    service_code = Text(allow_none=True, attribute="service")
     response_minutes = fields.Float()
     resolution_minutes = fields.Float()
-    calendar = fields.String()
+    calendar = Text()
 
 
 class PolicyPage(Page):
@@ -43,39 +43,39 @@ class PolicyPage(Page):
 
 class ClosedDateIn(Schema):
     date = fields.Date(required=True)
-    reason = fields.String(allow_none=True, validate=validate.Length(max=200))
+    reason = Text(allow_none=True, validate=validate.Length(max=200))
 
 
 class ClosedDateOut(Schema):
-    calendar = fields.String()
+    calendar = Text()
     date = fields.Date(attribute="day")
-    reason = fields.String(allow_none=True)
-    added_by = fields.String(allow_none=True)
+    reason = Text(allow_none=True)
+    added_by = Text(allow_none=True)
     added_at = fields.DateTime(allow_none=True)
 
 
 class ClosedDateAdded(ClosedDateOut):
-    clocks_updated = fields.Integer(metadata={"description": "open clocks given new due times"})
+    clocks_updated = Integer(metadata={"description": "open clocks given new due times"})
 
 
 class ClosedDayOut(Schema):
     date = fields.Date()
-    reason = fields.String(allow_none=True)
-    kind = fields.String(metadata={"description": "national_holiday or closed_date"})
+    reason = Text(allow_none=True)
+    kind = Text(metadata={"description": "national_holiday or closed_date"})
 
 
 class HoursOut(Schema):
-    weekday = fields.Integer(metadata={"description": "0 Monday .. 6 Sunday"})
-    opens = fields.String()
-    closes = fields.String()
+    weekday = Integer(metadata={"description": "0 Monday .. 6 Sunday"})
+    opens = Text()
+    closes = Text()
 
 
 class CalendarOut(Schema):
-    name = fields.String()
-    timezone = fields.String()
-    description = fields.String()
+    name = Text()
+    timezone = Text()
+    description = Text()
     hours = fields.List(fields.Nested(HoursOut))
-    national_holidays = fields.String(allow_none=True)
+    national_holidays = Text(allow_none=True)
     closed_dates = fields.List(fields.Nested(ClosedDateOut))
     closed_days = fields.List(fields.Nested(ClosedDayOut), metadata={
         "description": "with ?year=: every weekday that does not work that year, and why"})
@@ -86,22 +86,22 @@ class CalendarList(Schema):
 
 
 class CalendarArgs(Schema):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    year = Integer(validate=validate.Range(min=2000, max=2100))
 
 
 class TicketSlaArgs(PageArgs):
-    state = DelimitedList(fields.String(validate=validate.OneOf(STATES)))
-    priority = fields.Integer(validate=validate.OneOf(PRIORITIES))
-    group = fields.String(validate=validate.Length(max=60))
-    assignee = fields.String(validate=validate.Length(max=120))
+    state = DelimitedList(Text(validate=validate.OneOf(STATES)))
+    priority = Integer(validate=validate.OneOf(PRIORITIES))
+    group = Text(validate=validate.Length(max=60))
+    assignee = Text(validate=validate.Length(max=120))
 
 
 class TicketSlaOut(Schema):
-    number = fields.String()
-    priority = fields.Integer(allow_none=True)
-    policy = fields.String()
-    calendar = fields.String()
-    state = fields.String()
+    number = Text()
+    priority = Integer(allow_none=True)
+    policy = Text()
+    calendar = Text()
+    state = Text()
     started_at = fields.DateTime()
     response_warning_at = fields.DateTime(allow_none=True)
     response_due_at = fields.DateTime(allow_none=True)
@@ -112,8 +112,8 @@ class TicketSlaOut(Schema):
     resolved_at = fields.DateTime(allow_none=True)
     resolution_met = fields.Boolean(allow_none=True)
     on_hold_since = fields.DateTime(allow_none=True, attribute="hold_since")
-    group = fields.String(allow_none=True)
-    assignee = fields.String(allow_none=True)
+    group = Text(allow_none=True)
+    assignee = Text(allow_none=True)
 
 
 class TicketSlaPage(Page):
@@ -124,13 +124,13 @@ class IntervalOut(Schema):
     start = fields.DateTime(data_key="from")
     end = fields.DateTime(data_key="to")
     minutes = fields.Float()
-    local = fields.String(metadata={"description": "the same interval in the calendar's zone"})
+    local = Text(metadata={"description": "the same interval in the calendar's zone"})
 
 
 class PauseOut(Schema):
     start = fields.DateTime(data_key="from")
     end = fields.DateTime(data_key="to", allow_none=True)
-    reason = fields.String()
+    reason = Text()
 
 
 class TargetExplainOut(Schema):
@@ -140,21 +140,21 @@ class TargetExplainOut(Schema):
     warning_at = fields.DateTime(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
     done_at = fields.DateTime(allow_none=True)
-    state = fields.String()
+    state = Text()
     met = fields.Boolean(allow_none=True)
     counted = fields.List(fields.Nested(IntervalOut))
 
 
 class ExplainOut(Schema):
-    number = fields.String()
-    priority = fields.Integer(allow_none=True)
-    policy = fields.String()
-    calendar = fields.String()
-    calendar_description = fields.String()
-    timezone = fields.String()
+    number = Text()
+    priority = Integer(allow_none=True)
+    policy = Text()
+    calendar = Text()
+    calendar_description = Text()
+    timezone = Text()
     started_at = fields.DateTime()
     now = fields.DateTime()
-    state = fields.String()
+    state = Text()
     response = fields.Nested(TargetExplainOut)
     resolution = fields.Nested(TargetExplainOut)
     pauses = fields.List(fields.Nested(PauseOut))
@@ -189,16 +189,16 @@ class KpiArgs(Schema):
 
 
 class TargetCountsOut(Schema):
-    met = fields.Integer()
-    breached = fields.Integer()
-    pending = fields.Integer()
-    total = fields.Integer()
+    met = Integer()
+    breached = Integer()
+    pending = Integer()
+    total = Integer()
     met_share = fields.Float(allow_none=True)
     breached_share = fields.Float(allow_none=True)
 
 
 class PriorityKpiOut(Schema):
-    priority = fields.Integer()
+    priority = Integer()
     response = fields.Nested(TargetCountsOut)
     resolution = fields.Nested(TargetCountsOut)
 
@@ -211,6 +211,6 @@ class OverallKpiOut(Schema):
 class KpiOut(Schema):
     start = fields.DateTime(data_key="from")
     end = fields.DateTime(data_key="to")
-    tickets = fields.Integer()
+    tickets = Integer()
     priorities = fields.List(fields.Nested(PriorityKpiOut))
     all = fields.Nested(OverallKpiOut)

@@ -4,7 +4,7 @@ The response body is checked field by field in domain.check_response, so that a 
 question ("answers.3") or the respondent field ("respondent.email") that is wrong."""
 from marshmallow import Schema, fields, validate
 
-from servicedesk_common.schemas import Page
+from servicedesk_common.schemas import Integer, Page, Text, page_field, per_page_field
 
 from .domain import Severity
 from .summary import PERIODS
@@ -18,22 +18,22 @@ class ResponseIn(Schema):
         "description": "name (required), phone, agency, position, address, email, "
                        "user_group (a code of GET /api/v1/surveys/user-groups; seeded: "
                        "panitia, penyedia, ppk, auditor)"})
-    suggestion = fields.String(allow_none=True, metadata={"description": "Saran"})
+    suggestion = Text(allow_none=True, metadata={"description": "Saran"})
 
 
 class QuestionOut(Schema):
-    number = fields.Integer()
-    text = fields.String()
+    number = Integer()
+    text = Text()
 
 
 class ChoiceOut(Schema):
     value = fields.Raw()
-    label = fields.String()
+    label = Text()
 
 
 class UserGroupIn(Schema):
-    value = fields.String(required=True, metadata={"description": "code, e.g. ppk"})
-    label = fields.String(required=True, metadata={"description": "as printed, e.g. PPK"})
+    value = Text(required=True, metadata={"description": "code, e.g. ppk"})
+    label = Text(required=True, metadata={"description": "as printed, e.g. PPK"})
 
 
 class UserGroupsIn(Schema):
@@ -41,12 +41,12 @@ class UserGroupsIn(Schema):
 
 
 class PublicSurveyOut(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    title = fields.String(allow_none=True)
-    type = fields.String(allow_none=True)
-    form = fields.String(metadata={"description": "FRM-004 (incidents) or FRM-005 (requests)"})
-    state = fields.String(metadata={"description": "open, answered or expired"})
+    id = Integer()
+    number = Text()
+    title = Text(allow_none=True)
+    type = Text(allow_none=True)
+    form = Text(metadata={"description": "FRM-004 (incidents) or FRM-005 (requests)"})
+    state = Text(metadata={"description": "open, answered or expired"})
     expires_at = fields.DateTime()
     answered_at = fields.DateTime(allow_none=True)
     questions = fields.List(fields.Nested(QuestionOut))
@@ -56,53 +56,53 @@ class PublicSurveyOut(Schema):
 
 
 class SubmittedOut(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    state = fields.String()
+    id = Integer()
+    number = Text()
+    state = Text()
     score = fields.Float()
     follow_up = fields.Boolean()
     answered_at = fields.DateTime()
 
 
 class EvaluationIn(Schema):
-    severity = fields.String(validate=validate.OneOf([s.value for s in Severity]))
-    target_quarter = fields.Integer(strict=True, validate=validate.Range(min=1, max=4))
-    note = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    severity = Text(validate=validate.OneOf([s.value for s in Severity]))
+    target_quarter = Integer(strict=True, validate=validate.Range(min=1, max=4))
+    note = Text(allow_none=True, validate=validate.Length(max=4000))
     approved = fields.Boolean(allow_none=True)
 
 
 class EvaluationOut(Schema):
-    severity = fields.String(allow_none=True)
-    target_quarter = fields.Integer(allow_none=True)
-    note = fields.String(allow_none=True)
+    severity = Text(allow_none=True)
+    target_quarter = Integer(allow_none=True)
+    note = Text(allow_none=True)
     approved = fields.Boolean(allow_none=True)
-    by = fields.String(allow_none=True)
+    by = Text(allow_none=True)
     at = fields.DateTime(allow_none=True)
 
 
 class SurveyOut(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    title = fields.String(allow_none=True)
-    type = fields.String(allow_none=True)
-    category = fields.String(allow_none=True)
-    service = fields.String(allow_none=True)
-    priority = fields.Integer(allow_none=True)
-    group = fields.String(allow_none=True)
-    assignee = fields.String(allow_none=True)
-    client = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    form = fields.String()
-    state = fields.String()
+    id = Integer()
+    number = Text()
+    title = Text(allow_none=True)
+    type = Text(allow_none=True)
+    category = Text(allow_none=True)
+    service = Text(allow_none=True)
+    priority = Integer(allow_none=True)
+    group = Text(allow_none=True)
+    assignee = Text(allow_none=True)
+    client = Text(allow_none=True)
+    email = Text(allow_none=True)
+    form = Text()
+    state = Text()
     sent_at = fields.DateTime()
     expires_at = fields.DateTime()
     answered_at = fields.DateTime(allow_none=True)
-    answers = fields.List(fields.Integer(), allow_none=True)
+    answers = fields.List(Integer(), allow_none=True)
     score = fields.Float(allow_none=True)
     follow_up = fields.Boolean(metadata={"description": "mean 2.5 or less"})
     follow_up_open = fields.Boolean(metadata={"description": "follow-up not yet evaluated"})
     respondent = fields.Dict(allow_none=True)
-    suggestion = fields.String(allow_none=True)
+    suggestion = Text(allow_none=True)
     evaluation = fields.Nested(EvaluationOut, allow_none=True)
 
 
@@ -113,13 +113,13 @@ class PeriodArgs(Schema):
 
 
 class SurveyListArgs(PeriodArgs):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    state = fields.String(load_default="answered", validate=validate.OneOf(
+    page = page_field()
+    per_page = per_page_field()
+    state = Text(load_default="answered", validate=validate.OneOf(
         ["answered", "open", "expired", "all"]))
-    follow_up = fields.String(validate=validate.OneOf(["any", "open"]), metadata={
+    follow_up = Text(validate=validate.OneOf(["any", "open"]), metadata={
         "description": "any: every response of 2.5 or less; open: those not yet evaluated"})
-    number = fields.String()
+    number = Text()
 
 
 class SurveyPage(Page):
@@ -127,14 +127,14 @@ class SurveyPage(Page):
 
 
 class SummaryArgs(PeriodArgs):
-    period = fields.String(load_default="month", validate=validate.OneOf(PERIODS))
+    period = Text(load_default="month", validate=validate.OneOf(PERIODS))
 
 
 class SummaryOut(Schema):
-    period = fields.String()
-    count = fields.Integer()
+    period = Text()
+    count = Integer()
     mean = fields.Float(allow_none=True)
-    follow_ups = fields.Integer()
+    follow_ups = Integer()
     per_question = fields.List(fields.Dict())
     per_category = fields.List(fields.Dict())
     per_priority = fields.List(fields.Dict())
@@ -144,21 +144,21 @@ class SummaryOut(Schema):
 
 
 class KpiOut(Schema):
-    sent = fields.Integer(metadata={"description": "surveys sent in the period"})
-    answered = fields.Integer(metadata={"description": "responses given in the period"})
+    sent = Integer(metadata={"description": "surveys sent in the period"})
+    answered = Integer(metadata={"description": "responses given in the period"})
     mean_score = fields.Float(allow_none=True)
-    follow_ups = fields.Integer()
+    follow_ups = Integer()
     window = fields.Dict()
 
 
 class QuestionSetOut(Schema):
-    code = fields.String()
-    name = fields.String()
-    ticket_types = fields.List(fields.String())
-    questions = fields.List(fields.String())
+    code = Text()
+    name = Text()
+    ticket_types = fields.List(Text())
+    questions = fields.List(Text())
 
 
 class QuestionSetIn(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=160))
-    questions = fields.List(fields.String(validate=validate.Length(min=5, max=400)),
+    name = Text(validate=validate.Length(min=1, max=160))
+    questions = fields.List(Text(validate=validate.Length(min=5, max=400)),
                             required=True, validate=validate.Length(equal=10))

@@ -1,6 +1,8 @@
 """Triage's API in and out."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from servicedesk_common.schemas import Integer, Text
+
 from .domain import validate_matrix
 
 NAME = validate.Length(min=1, max=60)
@@ -12,24 +14,24 @@ def _not_blank(value: str) -> None:
 
 
 class ServiceOut(Schema):
-    code = fields.String()
-    name = fields.String()
+    code = Text()
+    name = Text()
 
 
 class DetailOut(Schema):
-    name = fields.String()
+    name = Text()
     services = fields.List(fields.Nested(ServiceOut))
 
 
 class CategoryOut(Schema):
-    name = fields.String()
+    name = Text()
     details = fields.List(fields.Nested(DetailOut))
 
 
 class TypeOut(Schema):
-    code = fields.String()
-    name = fields.String()
-    categories = fields.List(fields.String())
+    code = Text()
+    name = Text()
+    categories = fields.List(Text())
 
 
 class CatalogOut(Schema):
@@ -38,11 +40,11 @@ class CatalogOut(Schema):
 
 
 class CatalogServiceOut(Schema):
-    code = fields.String()
-    name = fields.String()
-    category = fields.String()
-    detail = fields.String()
-    position = fields.Integer()
+    code = Text()
+    name = Text()
+    category = Text()
+    detail = Text()
+    position = Integer()
     active = fields.Boolean()
 
 
@@ -51,19 +53,19 @@ class CatalogServiceArgs(Schema):
 
 
 class CatalogServiceIn(Schema):
-    category = fields.String(required=True, validate=[NAME, _not_blank])
-    detail = fields.String(required=True, validate=[NAME, _not_blank])
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=120), _not_blank])
-    code = fields.String(validate=validate.Regexp(
+    category = Text(required=True, validate=[NAME, _not_blank])
+    detail = Text(required=True, validate=[NAME, _not_blank])
+    name = Text(required=True, validate=[validate.Length(min=1, max=120), _not_blank])
+    code = Text(validate=validate.Regexp(
         r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lower-case letters, digits and single dashes."))
-    position = fields.Integer(validate=validate.Range(min=0, max=100000))
+    position = Integer(validate=validate.Range(min=0, max=100000))
 
 
 class CatalogServicePatch(Schema):
-    category = fields.String(validate=[NAME, _not_blank])
-    detail = fields.String(validate=[NAME, _not_blank])
-    name = fields.String(validate=[validate.Length(min=1, max=120), _not_blank])
-    position = fields.Integer(validate=validate.Range(min=0, max=100000))
+    category = Text(validate=[NAME, _not_blank])
+    detail = Text(validate=[NAME, _not_blank])
+    name = Text(validate=[validate.Length(min=1, max=120), _not_blank])
+    position = Integer(validate=validate.Range(min=0, max=100000))
     active = fields.Boolean()
 
     @validates_schema
@@ -74,15 +76,15 @@ class CatalogServicePatch(Schema):
 
 
 class CatalogTypeIn(Schema):
-    name = fields.String(validate=[NAME, _not_blank])
-    categories = fields.List(fields.String(validate=[NAME, _not_blank]), required=True,
+    name = Text(validate=[NAME, _not_blank])
+    categories = fields.List(Text(validate=[NAME, _not_blank]), required=True,
                              validate=validate.Length(min=1, max=50))
 
 
 class MatrixRow(Schema):
-    high = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
-    medium = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
-    low = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
+    high = Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
+    medium = Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
+    low = Integer(required=True, strict=True, validate=validate.Range(min=1, max=3))
 
 
 class MatrixSchema(Schema):

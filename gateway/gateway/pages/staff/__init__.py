@@ -32,6 +32,15 @@ HOME = {"technician": "staff.assigned", "knowledge_manager": "staff.articles",
         "admin": "staff.admin_home"}
 
 
+def safe_next(target: str | None) -> str | None:
+    """Only a path inside the console: never an open redirect, never a header split by CR/LF."""
+    if target and target.startswith("/staf") and not target.startswith("//") \
+            and "\\" not in target and not any(ord(ch) < 0x20 or ord(ch) == 0x7f
+                                                for ch in target):
+        return target
+    return None
+
+
 def home_url(role: str) -> str:
     return url_for(HOME.get(role, "staff.tickets"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from . import backend, bp
+from . import backend, bp, safe_next
 
 
 def unread_count() -> int | None:
@@ -41,8 +41,7 @@ def notification_read(notification_id):
     result = backend.call("POST", f"/notifications/{notification_id}/read")
     if not result.ok:
         flash(result.message, "error")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/staf/") else url_for("staff.notifications"))
+    return redirect(safe_next(request.form.get("next")) or url_for("staff.notifications"))
 
 
 @bp.post("/pemberitahuan/dibaca-semua")

@@ -6,23 +6,16 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from servicedesk_common.errors import Unauthorized, Unavailable
 from servicedesk_common.identity import STAFF
+from servicedesk_common.schemas import has_control_chars
 from servicedesk_common.web import runtime
 
 from ... import auth
-from . import bp, home_url
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path inside the console: never an open redirect."""
-    if target and target.startswith("/staf") and not target.startswith("//") \
-            and "\\" not in target:
-        return target
-    return None
+from . import bp, home_url, safe_next
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 def login():
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         if g.staff is not None:
             return redirect(next_url or home_url(g.staff.role))
@@ -34,6 +27,8 @@ def login():
     error, status = None, 200
     if not username or not password:
         error, status = "Isi nama pengguna dan kata sandi.", 422
+    elif has_control_chars(username):  # no account has one; the database refuses NUL
+        error, status = "Nama pengguna atau kata sandi salah.", 401
     elif not runtime().limiter.allow("login", request.remote_addr or "?"):
         error, status = "Terlalu banyak percobaan masuk; tunggu sebentar.", 429
     else:

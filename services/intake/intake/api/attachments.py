@@ -56,7 +56,8 @@ class Attachments(MethodView):
                                           for_update=True)
             checked = handlers.check_uploads(_uploads(config.attachment_max_bytes),
                                              max_bytes=config.attachment_max_bytes,
-                                             allowed=config.attachment_types)
+                                             allowed=config.attachment_types,
+                                             max_unpacked_bytes=config.attachment_max_unpacked_bytes)
             with Staged(intake().store) as staged:
                 added = handlers.add_attachments(ticket, checked, by=identity, uow=uow,
                                                  store=staged, new_key=new_key)

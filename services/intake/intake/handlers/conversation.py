@@ -14,6 +14,7 @@ from .status import DONE, IN_PROGRESS, end_hold, move
 from .tickets import Created, open_ticket
 
 MAX_FILES_PER_REQUEST = 10
+ZIP_KINDS = ("docx", "xlsx")
 
 
 def add_reply(ticket: Ticket, *, body: str, internal: bool, by: Identity, uow,
@@ -88,7 +89,8 @@ class Upload:
     size: int
 
 
-def check_uploads(uploads: list[Upload], *, max_bytes: int, allowed: tuple[str, ...]) -> list:
+def check_uploads(uploads: list[Upload], *, max_bytes: int, allowed: tuple[str, ...],
+                  max_unpacked_bytes: int) -> list:
     """All files are judged before any is kept: one refused file refuses the request."""
     if not uploads:
         raise Invalid("Attach at least one file in a field named 'file'.", field="file")
@@ -111,7 +113,12 @@ def check_uploads(uploads: list[Upload], *, max_bytes: int, allowed: tuple[str, 
                 f"{name!r} is not a file type we accept; send one of {accepted}.",
                 details={"file": [f"{name}: its content is not one of {accepted}."],
                          "allowed": list(allowed)})
-        checked.append((name, kind, upload.content))
+        if kind in ZIP_KINDS and filetypes.unpacked_size(upload.content) > max_unpacked_bytes:
+            raise TooLarge(f"{name!r} unpacks to more than {_size(max_unpacked_bytes)}.",
+                           details={"file": [f"{name}: unpacked, it is larger than "
+                                             f"{_size(max_unpacked_bytes)}."],
+                                    "max_unpacked_bytes": max_unpacked_bytes})
+        checked.append((filetypes.named_for(name, kind), kind, upload.content))
     return checked
 
 

@@ -154,3 +154,46 @@ def test_the_owner_and_the_guest_with_the_token_attach_and_download(desk):
     assert [a["filename"] for a in tracked["attachments"]] == ["bukti.pdf"]
     assert desk.http.get(f"/api/v1/tickets/{guest['number']}/attachments/999999",
                          headers=desk.operator).status_code == 404
+
+
+def zip_bomb(unpacked_mib: int) -> bytes:
+    """A DOCX whose one member unpacks to `unpacked_mib` MiB of zeros (a few hundred KB)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        with archive.open("word/media/padding.bin", "w", force_zip64=True) as member:
+            chunk = b"\x00" * (1024 * 1024)
+            for _ in range(unpacked_mib):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_docx_that_unpacks_past_the_limit_is_refused_with_413(desk):
+    number = desk.create()["number"]
+    bomb = zip_bomb(300)
+    assert len(bomb) < 1024 * 1024
+    response = upload(desk, number, [("laporan.docx", bomb)])
+    assert response.status_code == 413, response.json
+    assert response.json["error"]["code"] == "too_large"
+    assert "laporan.docx" in response.json["error"]["details"]["file"][0]
+    assert desk.get(number)["attachments"] == []
+    assert upload(desk, number, [("surat.docx", docx())]).status_code == 201
+
+
+@pytest.mark.parametrize("sent, kept", [
+    ("Surat-Dinas.pdf.exe", "Surat-Dinas.pdf"),
+    ("laporan.exe", "laporan.pdf"),
+    ("laporan", "laporan.pdf"),
+    ("gambar.png", "gambar.pdf"),
+    ("Surat.PDF", "Surat.PDF"),
+])
+def test_a_file_is_kept_and_served_with_the_ending_of_its_real_type(desk, sent, kept):
+    number = desk.create()["number"]
+    added = upload(desk, number, [(sent, PDF)]).json[0]
+    assert added["filename"] == kept
+    download = desk.http.get(f"/api/v1/tickets/{number}/attachments/{added['id']}",
+                             headers=desk.operator)
+    assert kept in download.headers["Content-Disposition"]
+    assert ".exe" not in download.headers["Content-Disposition"]
+    assert desk.get(number)["attachments"][0]["filename"] == kept

@@ -33,14 +33,15 @@ def put_policy(data: dict, *, priority: int, service: str | None = None, by: str
     """Set a priority's policy, or a service's override of it. Open clocks keep the targets
     they were given; clocks started or re-targeted from now on get these."""
     require_priority(priority)
-    response = round(data["response_minutes"] * 60)
-    resolution = round(data["resolution_minutes"] * 60)
+    # Checked before rounding: a huge float times 60 is infinity, which round() refuses.
+    response, resolution = data["response_minutes"] * 60, data["resolution_minutes"] * 60
     errors = check_targets(response, resolution, data["calendar"])
     if service is not None and service_code(service) is None:
         errors["service"] = ["Name the service (as in the catalog)."]
     if errors:
         raise Invalid("The policy is not valid: " + ", ".join(sorted(errors)) + ".",
                       details=errors)
+    response, resolution = round(response), round(resolution)
     policy = Policy(priority=priority, response_seconds=response, resolution_seconds=resolution,
                     calendar=data["calendar"], service=service_code(service),
                     service_name=service.strip() if service else None)

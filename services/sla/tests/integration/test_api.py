@@ -162,3 +162,13 @@ def test_kpi_counts_met_and_breached_per_priority_for_a_period(sla_idle):
     naive = sla_idle.api("GET", "/api/v1/sla/kpi?from=2026-02-01T08:00:00&to=2026-02-02")
     assert naive.status_code == 422 and "from" in naive.get_json()["error"]["details"]
     assert date.fromisoformat(kpi["to"][:10]) == date(2026, 1, 9)
+
+
+def test_a_target_too_large_for_any_clock_is_a_422_not_a_500(sla_idle):
+    # Found by tests/e2e/test_openapi_fuzz.py: 1.8e308 minutes is infinity in seconds.
+    huge = {"response_minutes": 2.2e-313, "resolution_minutes": 1.7976931348623155e+308,
+            "calendar": "24x7"}
+    for path in ("/api/v1/sla/policies/2", "/api/v1/sla/policies/2/services/escalation"):
+        refused = sla_idle.api("PUT", path, role="admin", json=huge)
+        assert refused.status_code == 422, refused.get_json()
+        assert "resolution_minutes" in refused.get_json()["error"]["details"]
