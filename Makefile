@@ -6,7 +6,7 @@ PACKAGES := libs/common services/intake services/triage services/escalation serv
             services/survey services/knowledge gateway
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test unit lint bench venv browser imap pgbouncer clean
+.PHONY: run test unit lint bench venv browser imap pgbouncer ldap clean
 
 $(VENV)/.installed: requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,10 +45,20 @@ pgbouncer:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq pgbouncer >/dev/null; fi; }
 
+# Debian's slapd and ldap-utils for the directory sign-in tests (they start their own slapd,
+# unprivileged, on a free port; the packaged service is not used).
+ldap:
+	@test -x /usr/sbin/slapd && command -v ldapadd >/dev/null || { \
+	  echo "installing Debian's slapd and ldap-utils for the directory tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null; \
+	  else sudo apt-get update -qq && \
+	    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null; fi; }
+
 run: venv
 	$(PY) deploy/run.py
 
-test: venv browser imap pgbouncer
+test: venv browser imap pgbouncer ldap
 	$(PY) -m pytest
 
 unit: venv

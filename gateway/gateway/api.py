@@ -15,7 +15,7 @@ from servicedesk_common.routes import CATALOGUE
 from servicedesk_common.settings import Settings, env, env_float, env_int
 from servicedesk_common.web import create_base_app, current_identity, request_id, require, runtime
 
-from . import auth, docs, domain, limits, reports
+from . import auth, directory, docs, domain, limits, reports
 from .adapters import GatewayUnitOfWork
 from .models import User
 from .openapi import merged_openapi
@@ -58,14 +58,19 @@ def token_answer(user: User) -> dict:
 class Login(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, TokenOut)
+    @blp.alt_response(403, description="a directory account in none of the desk's groups")
+    @blp.alt_response(503, description="the office directory is not answering (local "
+                      "accounts still sign in)")
     def post(self, data):
         """Log in: a bearer token for the other routes (rate-limited per address; failures in
-        a row make the next attempt wait, longer each time)."""
+        a row make the next attempt wait, longer each time). With the office directory set,
+        a name without a local account signs in with its directory account."""
         if not runtime().limiter.allow("login", source()):
             raise RateLimited("Too many login attempts; wait a moment.")
         with unit_of_work() as uow:
             user = auth.login(data["username"], data["password"], uow=uow,
-                              throttle=runtime().login_throttle, source=source())
+                              throttle=runtime().login_throttle, source=source(),
+                              directory=runtime().directory)
             return token_answer(user)
 
 
@@ -252,6 +257,8 @@ def create_app(settings: Settings | None = None, *, engine=None):
     per_account, per_source = limits.delay_from_env()
     rt.login_throttle = limits.LoginThrottle(rt.engine, per_account=per_account,
                                              per_source=per_source)
+    ldap = directory.DirectorySettings.from_env()
+    rt.directory = directory.Directory(ldap) if ldap is not None else None
     api.register_blueprint(blp)
     app.register_error_handler(auth.LoginThrottled, _throttled)
     api.register_blueprint(reports.blp)

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
-from servicedesk_common.errors import ApiError, Invalid, Unauthorized
+from servicedesk_common.errors import ApiError, Forbidden, Invalid, Unauthorized
 from servicedesk_common.identity import Identity
 
 from . import domain
@@ -92,11 +93,20 @@ def _heard(throttle, keys: list[str]) -> None:
         raise LoginThrottled(wait)
 
 
-def login(username: str, password: str, *, uow, throttle, source: str) -> User:
+def login(username: str, password: str, *, uow, throttle, source: str,
+          directory=None) -> User:
+    """A local account of the name wins; a name without one (or whose account the directory
+    made) is asked of the directory, when one is set. The same delay and 401 either way."""
     keys = throttle.keys(username, source)
     _heard(throttle, keys)
     user = uow.users.get(username)
-    if user is None or not user.active:
+    if directory is not None and user is None:
+        # directories match names in any case: one account row per person, lower-cased
+        username = username.lower()
+        user = uow.users.get(username)
+    if directory is not None and (user is None or is_directory_account(user)):
+        user = _directory_login(username, password, user, uow=uow, directory=directory)
+    elif user is None or not user.active:
         password_matches(_DUMMY_HASH, password)
         user = None
     elif not password_matches(user.password_hash, password):
@@ -108,9 +118,52 @@ def login(username: str, password: str, *, uow, throttle, source: str) -> User:
     return user
 
 
+def is_directory_account(user: User) -> bool:
+    return user.password_hash == domain.DIRECTORY_ACCOUNT
+
+
+class NotInDesk(Forbidden):
+    """403: the directory knows the person and the password, but none of their groups is one
+    the desk maps to a role."""
+
+
+def _directory_login(username: str, password: str, user: User | None, *, uow,
+                     directory) -> User | None:
+    """The directory's account row, made on the first sign-in and given the role of the
+    person's groups at each one; None for a wrong password or a deactivated account."""
+    person = directory.sign_in(username, password)
+    if person is None or (user is not None and not user.active):
+        return None
+    placed = domain.role_from_groups(person.groups, directory.settings.role_groups)
+    if placed is None:
+        if user is not None:
+            uow.users.end_sessions(user)  # out of the desk's groups: earlier sessions end too
+            uow.commit()
+        raise NotInDesk("Your directory account is in none of the service desk's groups; ask "
+                        "the administrator.")
+    role, group = placed
+    if user is None:
+        user = User(username=username, password_hash=domain.DIRECTORY_ACCOUNT, role=role,
+                    group=group, name=person.name, email=person.email, active=True,
+                    failed_logins=0, created_at=datetime.now(UTC))
+        try:
+            uow.users.add(user)
+        except IntegrityError:  # the same person's first sign-in in another process won
+            uow.rollback()
+            user = uow.users.get(username)
+            if not is_directory_account(user) or not user.active:
+                return None
+    user.role, user.group, user.name, user.email = role, group, person.name, person.email
+    uow.commit()
+    return user
+
+
 def change_password(user: User, old: str, new: str, *, uow, throttle, source: str) -> None:
     """A user's own change: the old password first (a wrong one counts as a failed login),
     then every earlier session ends."""
+    if is_directory_account(user):
+        raise Invalid("Your password is the office directory's: change it there.",
+                      field="old_password")
     keys = throttle.keys(user.username, source)
     _heard(throttle, keys)
     if not password_matches(user.password_hash, old):

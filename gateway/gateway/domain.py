@@ -83,3 +83,36 @@ class RateLimiter:
         if len(self.buckets) > 10000:  # forget idle addresses rather than grow forever
             self.buckets.clear()
         return True
+
+
+# The password column of an account the office directory signs in: no password hash matches it,
+# so only the directory can vouch for the person.
+DIRECTORY_ACCOUNT = "!directory"
+
+
+def normal_dn(dn: str) -> str:
+    """A DN compared as directories do: case and spaces around `,` and `=` do not count."""
+    parts = (part.split("=", 1) for part in dn.split(","))
+    return ",".join("=".join(piece.strip() for piece in part) for part in parts).lower()
+
+
+def parse_role_groups(text: str) -> tuple[tuple[str, str | None, str], ...]:
+    """'operator=cn=operators,ou=groups,dc=x;technician:network=cn=...' -> ((role, level-2
+    group or None, group DN), ...), in the order written: a person in several groups gets the
+    first one listed."""
+    mapping = []
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        target, _, dn = item.partition("=")
+        role, _, group = (piece.strip() for piece in target.partition(":"))
+        if not is_role(role) or not dn.strip():
+            raise ValueError(f"{item!r} is not role[:level-2 group]=group DN "
+                             f"(roles: {', '.join(ROLES)})")
+        mapping.append((role, group or None, normal_dn(dn)))
+    return tuple(mapping)
+
+
+def role_from_groups(groups: frozenset[str], role_groups: tuple[tuple[str, str | None, str], ...]
+                     ) -> tuple[str, str | None] | None:
+    """(role, level-2 group) of the first mapped group the person is in; None: in none of
+    them, so no sign-in."""
+    return next(((role, group) for role, group, dn in role_groups if dn in groups), None)

@@ -194,8 +194,8 @@ def make_settings(test_databases, test_bus, tmp_path):
 def pytest_collection_modifyitems(config, items):
     """Mark tests that need servers so they can be selected (-m integration)."""
     for item in items:
-        if {"make_settings", "amqp_url", "database_server_url", "stack", "dovecot"} & set(
-                getattr(item, "fixturenames", ())):
+        if {"make_settings", "amqp_url", "database_server_url", "stack", "dovecot",
+                "slapd"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
 
 
@@ -342,3 +342,16 @@ def pgbouncer(database_server_url):
     bouncer = PgBouncer(database_server_url)
     yield bouncer.start()
     bouncer.stop()
+
+
+@pytest.fixture
+def slapd():
+    """A real LDAP directory of this test's own (servicedesk_common.slapd)."""
+    from .slapd import Slapd
+
+    try:
+        server = Slapd().start()
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing), pytrace=False)
+    yield server
+    server.remove()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, session, url_for
 
-from servicedesk_common.errors import Unauthorized
+from servicedesk_common.errors import Unauthorized, Unavailable
 from servicedesk_common.identity import STAFF
 from servicedesk_common.schemas import has_control_chars
 from servicedesk_common.web import runtime
@@ -36,7 +36,8 @@ def login():
             with unit_of_work() as uow:
                 user = auth.login(username, password, uow=uow,
                                   throttle=runtime().login_throttle,
-                                  source=request.remote_addr or "?")
+                                  source=request.remote_addr or "?",
+                                  directory=runtime().directory)
                 token = auth.issue_token(user, runtime().settings.token_key)
                 role = user.role
         except auth.LoginThrottled as exc:
@@ -45,6 +46,12 @@ def login():
                      "detik lalu coba lagi.")
         except Unauthorized:
             status, error = 401, "Nama pengguna atau kata sandi salah."
+        except auth.NotInDesk:
+            status, error = 403, ("Akun direktori Anda tidak termasuk grup service desk mana "
+                                  "pun; hubungi administrator.")
+        except Unavailable:
+            status, error = 503, ("Direktori kantor sedang tidak menjawab; coba lagi nanti "
+                                  "atau masuk dengan akun lokal.")
         else:
             if role not in STAFF:
                 error, status = ("Akun ini bukan akun staf. Klien melapor dan melacak tiket "
