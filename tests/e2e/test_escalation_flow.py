@@ -68,7 +68,8 @@ def test_a_network_incident_is_escalated_moved_resolved_and_reported(stack, oper
     assert number not in [i["number"] for i in empty.json()["items"]]
 
     # The operator sees group, assignee, the escalations with their outcomes, the solution.
-    ticket = operator.eventually(f"/api/v1/tickets/{number}", lambda t: any(
+    # (both, since a read that overlaps the commit may see the replies a statement later)
+    ticket = operator.eventually(f"/api/v1/tickets/{number}", lambda t: t["resolved_at"] and any(
         r["kind"] == "solution" for r in t["replies"]), timeout=15)
     assert (ticket["group"], ticket["assignee"]) == ("network", second["assignee"])
     assert ticket["resolved_at"] is not None
