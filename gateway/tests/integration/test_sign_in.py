@@ -41,7 +41,9 @@ def test_every_failed_login_gets_the_same_answer_whether_the_account_exists_or_n
 
 
 def test_twelve_parallel_wrong_passwords_count_twelve(gateway):
-    gw = gateway(SERVICEDESK_LOGIN_FREE_FAILURES=12, SERVICEDESK_LOGIN_DELAY_SECONDS=60)
+    # twelve threads in one process (gunicorn runs four): a pool to match, two connections each
+    gw = gateway(SERVICEDESK_LOGIN_FREE_FAILURES=12, SERVICEDESK_LOGIN_DELAY_SECONDS=60,
+                 SERVICEDESK_DB_POOL_SIZE=12, SERVICEDESK_DB_MAX_OVERFLOW=12)
     with ThreadPoolExecutor(12) as pool:
         statuses = list(pool.map(lambda _: login(gw.app.test_client(), "operator1",
                                                  "wrong").status_code, range(12)))

@@ -47,10 +47,13 @@ def normalize_url(url: str) -> str:
 
 
 # PostgreSQL connections a process keeps (pool size) and may add at a peak (overflow), by kind:
-# a web process never needs more than its gunicorn threads (4), a worker's threads (consumer,
-# relay, timers) rarely touch the database at the same moment. SERVICEDESK_DB_POOL_SIZE /
-# _MAX_OVERFLOW override both.
-POOLS = {"web": (2, 2), "worker": (1, 4)}
+# a web process needs up to two per gunicorn thread (4): the gateway's login throttle and rate
+# buckets take their own connection while the request's unit of work holds one, and a pool
+# smaller than that lets four parallel logins wait on each other until the pool timeout (503).
+# A worker's threads (consumer, relay, timers) rarely touch the database at the same moment.
+# Idle connections are given back after SERVICEDESK_DB_IDLE_SECONDS either way.
+# SERVICEDESK_DB_POOL_SIZE / _MAX_OVERFLOW override both.
+POOLS = {"web": (2, 6), "worker": (1, 4)}
 
 
 def make_engine(settings: Settings, *, pool_size: int | None = None,

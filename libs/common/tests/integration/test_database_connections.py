@@ -123,7 +123,7 @@ def test_pools_are_sized_by_process_kind_and_the_settings_override_both(
     monkeypatch.setenv("SERVICEDESK_DB_MAX_OVERFLOW", "1")
     overridden = make_engine(settings, kind="worker")
 
-    assert (web.pool.size(), web.pool._max_overflow) == (2, 2)
+    assert (web.pool.size(), web.pool._max_overflow) == (2, 6)
     assert (worker.pool.size(), worker.pool._max_overflow) == (1, 4)
     assert (overridden.pool.size(), overridden.pool._max_overflow) == (7, 1)
     for engine in (web, worker, overridden):
